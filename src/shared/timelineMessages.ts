@@ -1,0 +1,117 @@
+/**
+ * The timeline webview protocol, described once and used by both sides.
+ *
+ * Order of events: the host creates the panel and waits; the webview posts `ready` once its
+ * script runs; only then does the host post `loading` / `trace` / `error`. Every message the
+ * host receives goes through `parseTimelineToHost` first: the webview is an untrusted boundary.
+ */
+import type { Trace } from './traceModel';
+
+/** The panel's webview type, also used by the serializer that restores it after a reload. */
+export const TIMELINE_VIEW_TYPE = 'serverlessLens.traceTimeline';
+
+/** Where a trace was read from; the host uses it to fetch the trace again after a reload. */
+export type TraceSourceKind = 'aws' | 'local' | 'file';
+
+/**
+ * The only state the webview persists with `setState` (ids and UI state, never trace data).
+ * The serializer reads `traceId` and `source` from it to refetch the trace.
+ */
+export interface TimelineViewState {
+  traceId: string;
+  source: TraceSourceKind;
+  selectedSpanId?: string;
+  collapsedSpanIds?: string[];
+  search?: string;
+  scrollTop?: number;
+  /** Height share of the details pane, 0..1. */
+  detailsRatio?: number;
+}
+
+export type HostToTimelineMessage =
+  | { type: 'loading'; traceId: string; message: string }
+  | {
+      type: 'trace';
+      trace: Trace;
+      source: TraceSourceKind;
+      /** Label of the source shown in the header, such as `AWS · prod (eu-west-1)`. */
+      sourceLabel: string;
+      /** True when the host can open the trace in the AWS console. */
+      canOpenInConsole: boolean;
+      /** UI state to restore (after a reload), if any. */
+      restore?: TimelineViewState;
+    }
+  | { type: 'error'; traceId: string; message: string; canRetry: boolean }
+  | { type: 'revealSpan'; spanId: string };
+
+export type TimelineToHostMessage =
+  | { type: 'ready' }
+  | { type: 'spanSelected'; spanId: string }
+  | { type: 'copy'; text: string; what: 'traceId' | 'spanId' | 'value' }
+  | { type: 'openInConsole' }
+  | { type: 'retry' };
+
+const MAX_TEXT = 100_000;
+
+function isShortString(value: unknown, max = MAX_TEXT): value is string {
+  return typeof value === 'string' && value.length <= max;
+}
+
+/**
+ * Validates a message from the timeline webview. Returns `undefined` for anything that is not
+ * exactly one of the known shapes, so the host can drop it (and log it) without further checks.
+ */
+export function parseTimelineToHost(raw: unknown): TimelineToHostMessage | undefined {
+  if (typeof raw !== 'object' || raw === null) {
+    return undefined;
+  }
+  const message = raw as Record<string, unknown>;
+  switch (message.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'openInConsole':
+      return { type: 'openInConsole' };
+    case 'retry':
+      return { type: 'retry' };
+    case 'spanSelected':
+      return isShortString(message.spanId, 200) ? { type: 'spanSelected', spanId: message.spanId } : undefined;
+    case 'copy': {
+      const what = message.what;
+      if (!isShortString(message.text) || (what !== 'traceId' && what !== 'spanId' && what !== 'value')) {
+        return undefined;
+      }
+      return { type: 'copy', text: message.text, what };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Validates a persisted view state handed back by VS Code to the serializer. */
+export function parseTimelineViewState(raw: unknown): TimelineViewState | undefined {
+  if (typeof raw !== 'object' || raw === null) {
+    return undefined;
+  }
+  const state = raw as Record<string, unknown>;
+  if (!isShortString(state.traceId, 200)) {
+    return undefined;
+  }
+  const source = state.source === 'local' || state.source === 'file' ? state.source : 'aws';
+  const result: TimelineViewState = { traceId: state.traceId, source };
+  if (isShortString(state.selectedSpanId, 200)) {
+    result.selectedSpanId = state.selectedSpanId;
+  }
+  if (Array.isArray(state.collapsedSpanIds)) {
+    result.collapsedSpanIds = state.collapsedSpanIds.filter((id): id is string => isShortString(id, 200)).slice(0, 100_000);
+  }
+  if (isShortString(state.search, 1000)) {
+    result.search = state.search;
+  }
+  if (typeof state.scrollTop === 'number' && Number.isFinite(state.scrollTop) && state.scrollTop >= 0) {
+    result.scrollTop = state.scrollTop;
+  }
+  if (typeof state.detailsRatio === 'number' && state.detailsRatio > 0 && state.detailsRatio < 1) {
+    result.detailsRatio = state.detailsRatio;
+  }
+  return result;
+}

@@ -1,0 +1,1 @@
+// timeline webview entry (being written)
