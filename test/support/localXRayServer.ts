@@ -1,0 +1,339 @@
+/**
+ * A local X-Ray endpoint on 127.0.0.1 that speaks the REST-JSON wire protocol the real SDK
+ * client uses, for GetTraceSummaries, BatchGetTraces, GetTraceSegmentDestination,
+ * StartTraceRetrieval and ListRetrievedTraces. Tests point `XRayClient` at `url` and steer
+ * failures (throttling, expired tokens, access denied, unprocessed ids, Transaction Search)
+ * through the returned object.
+ *
+ * CLI (the demo and the extension-host tests):
+ *   node --import tsx test/support/localXRayServer.ts [--port N] [--latency MS] [--count N]
+ * prints `LOCAL_XRAY_URL=http://127.0.0.1:PORT` and serves the sample traces, rebased every few
+ * minutes; exits on SIGINT/SIGTERM, when stdin closes, and after 12 hours at most.
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApiError, XRayHandlers } from './localXRayHandlers';
+import type { StoredTrace } from './localXRayHandlers';
+import { loadSampleTraces } from './sampleTraces';
+
+export type LocalXRayOperation =
+  | 'GetTraceSummaries'
+  | 'BatchGetTraces'
+  | 'GetTraceSegmentDestination'
+  | 'StartTraceRetrieval'
+  | 'ListRetrievedTraces'
+  | 'Unknown';
+
+/** Failures `failNext` can inject, each with the status, type and message AWS sends. */
+export type LocalXRayFailure = 'expiredToken' | 'invalidToken' | 'accessDenied' | 'invalidRequest' | 'internal';
+
+export interface LocalXRayServerOptions {
+  /** Default 0 (any free port). The server always binds 127.0.0.1. */
+  port?: number;
+  /** Default: none. Use `loadSampleTraces()` for the standard set. */
+  traces?: readonly StoredTrace[];
+  latencyMs?: number;
+  /** Summaries per GetTraceSummaries page; default 100. */
+  summariesPageSize?: number;
+  /** Traces per BatchGetTraces / ListRetrievedTraces page; default 5 (no paging). */
+  tracesPageSize?: number;
+  /** Empty pages (with NextToken) before the first summaries of each query; default 0. */
+  emptyLeadingPages?: number;
+  /** Destination CloudWatchLogs: BatchGetTraces finds nothing, StartTraceRetrieval works. */
+  transactionSearch?: boolean;
+  /** False makes GetTraceSegmentDestination an unknown operation (404), like some emulators. */
+  segmentDestinationSupported?: boolean;
+  /** ListRetrievedTraces answers RUNNING this many times before COMPLETE; default 2. */
+  retrievalPolls?: number;
+  /** The server closes itself after this long without requests; default 10 minutes. */
+  idleTimeoutMs?: number;
+}
+
+export interface LocalXRayRequestRecord {
+  operation: LocalXRayOperation;
+  /** Epoch milliseconds when the request arrived. */
+  at: number;
+  /** Epoch milliseconds when the response was sent. */
+  finishedAt?: number;
+  /** Requests in flight when this one arrived, itself included. */
+  inFlight: number;
+  status?: number;
+  errorType?: string;
+  traceIds?: string[];
+  /** Epoch seconds. */
+  startTime?: number;
+  endTime?: number;
+  filterExpression?: string;
+  nextToken?: string;
+  /** Request headers as received (lower-case names), e.g. to compare with what a logger wrote. */
+  headers: Record<string, string>;
+}
+
+export interface LocalXRayServer {
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string;
+  latencyMs: number;
+  summariesPageSize: number;
+  tracesPageSize: number;
+  emptyLeadingPages: number;
+  transactionSearch: boolean;
+  segmentDestinationSupported: boolean;
+  retrievalPolls: number;
+  /** Throttle pattern: after every `every` passing requests, the next `burst` get 429. */
+  throttleEvery: { every: number; burst: number; operation?: LocalXRayOperation } | undefined;
+  setTraces(traces: readonly StoredTrace[]): void;
+  /** The next `count` requests (of `operation`, if given) get 429 ThrottledException. */
+  throttleNext(count: number, operation?: LocalXRayOperation): void;
+  /** These ids come back in UnprocessedTraceIds the first time they are asked for. */
+  unprocessedOnce(ids: readonly string[]): void;
+  /** The next request (of `operation`, if given) fails with `kind`. */
+  failNext(kind: LocalXRayFailure, operation?: LocalXRayOperation): void;
+  readonly requests: LocalXRayRequestRecord[];
+  /** Highest number of concurrent requests seen since start or `resetStats()`. */
+  readonly maxInFlight: number;
+  readonly unsupportedFilters: readonly string[];
+  resetStats(): void;
+  /** Drops queued throttles and failures, the throttle pattern and pending unprocessed ids. */
+  clearFaults(): void;
+  close(): Promise<void>;
+}
+
+const PATHS: Record<string, LocalXRayOperation> = {
+  '/TraceSummaries': 'GetTraceSummaries',
+  '/Traces': 'BatchGetTraces',
+  '/GetTraceSegmentDestination': 'GetTraceSegmentDestination',
+  '/StartTraceRetrieval': 'StartTraceRetrieval',
+  '/ListRetrievedTraces': 'ListRetrievedTraces',
+};
+
+function failureError(kind: LocalXRayFailure, operation: LocalXRayOperation): ApiError {
+  switch (kind) {
+    case 'expiredToken':
+      return new ApiError(403, 'ExpiredTokenException', 'The security token included in the request is expired');
+    case 'invalidToken':
+      return new ApiError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+    case 'accessDenied':
+      return new ApiError(403, 'AccessDeniedException', `User: arn:aws:iam::123456789012:user/dev is not authorized to perform: xray:${operation} on resource: *`);
+    case 'invalidRequest':
+      return new ApiError(400, 'InvalidRequestException', 'Invalid filter expression: unexpected token at position 7');
+    case 'internal':
+      return new ApiError(500, 'InternalFailure', 'We encountered an internal error. Please try again.');
+  }
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function send(response: ServerResponse, status: number, body: unknown, errorType?: string): void {
+  if (response.destroyed) {
+    return;
+  }
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': `local-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+    ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+  });
+  response.end(text);
+}
+
+function delay(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+}
+
+export async function startLocalXRayServer(options: LocalXRayServerOptions = {}): Promise<LocalXRayServer> {
+  const handlers = new XRayHandlers({
+    get summariesPageSize() { return state.summariesPageSize; },
+    get tracesPageSize() { return state.tracesPageSize; },
+    get emptyLeadingPages() { return state.emptyLeadingPages; },
+    get transactionSearch() { return state.transactionSearch; },
+    get retrievalPolls() { return state.retrievalPolls; },
+  });
+  handlers.setTraces(options.traces ?? []);
+  const throttles: { operation?: LocalXRayOperation }[] = [];
+  const failures: { kind: LocalXRayFailure; operation?: LocalXRayOperation }[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let patternCount = 0;
+  let idleTimer: NodeJS.Timeout | undefined;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 10 * 60 * 1000;
+
+  const takeMatching = <T extends { operation?: LocalXRayOperation }>(list: T[], operation: LocalXRayOperation): T | undefined => {
+    const index = list.findIndex((item) => item.operation === undefined || item.operation === operation);
+    return index >= 0 ? list.splice(index, 1)[0] : undefined;
+  };
+
+  const patternThrottles = (operation: LocalXRayOperation): boolean => {
+    const pattern = state.throttleEvery;
+    if (!pattern || (pattern.operation !== undefined && pattern.operation !== operation)) {
+      return false;
+    }
+    const position = patternCount % (pattern.every + pattern.burst);
+    patternCount += 1;
+    return position >= pattern.every;
+  };
+
+  const dispatch = (operation: LocalXRayOperation, body: Record<string, unknown>): Record<string, unknown> => {
+    switch (operation) {
+      case 'GetTraceSummaries': return handlers.getTraceSummaries(body);
+      case 'BatchGetTraces': return handlers.batchGetTraces(body);
+      case 'GetTraceSegmentDestination':
+        if (!state.segmentDestinationSupported) {
+          throw new ApiError(404, 'UnknownOperationException', 'The operation GetTraceSegmentDestination is not supported.');
+        }
+        return handlers.getTraceSegmentDestination();
+      case 'StartTraceRetrieval': return handlers.startTraceRetrieval(body);
+      case 'ListRetrievedTraces': return handlers.listRetrievedTraces(body);
+      case 'Unknown': throw new ApiError(404, 'UnknownOperationException', 'Unknown operation.');
+    }
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    resetIdle();
+    if (request.method === 'GET' && request.url === '/__local/stats') {
+      // For a server in another process (the CLI): what the returned object exposes in-process.
+      send(response, 200, { requests: state.requests.length, maxInFlight, traces: handlers.traceCount() });
+      return;
+    }
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    const operation = request.method === 'POST' ? PATHS[path] ?? 'Unknown' : 'Unknown';
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v ?? '']));
+    const record: LocalXRayRequestRecord = { operation, at: Date.now(), inFlight, headers };
+    state.requests.push(record);
+    let status = 200;
+    let payload: unknown;
+    let errorType: string | undefined;
+    try {
+      const text = await readBody(request);
+      const body: Record<string, unknown> = text.trim() === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
+      if (Array.isArray(body.TraceIds)) record.traceIds = body.TraceIds.filter((id): id is string => typeof id === 'string');
+      if (typeof body.StartTime === 'number') record.startTime = body.StartTime;
+      if (typeof body.EndTime === 'number') record.endTime = body.EndTime;
+      if (typeof body.FilterExpression === 'string') record.filterExpression = body.FilterExpression;
+      if (typeof body.NextToken === 'string') record.nextToken = body.NextToken;
+      await delay(state.latencyMs);
+      const failure = takeMatching(failures, operation);
+      if (failure) throw failureError(failure.kind, operation);
+      if (takeMatching(throttles, operation) || patternThrottles(operation)) {
+        throw new ApiError(429, 'ThrottledException', 'The request exceeds the maximum number of requests per second.');
+      }
+      payload = dispatch(operation, body);
+    } catch (error) {
+      const apiError = error instanceof ApiError ? error : new ApiError(400, 'SerializationException', error instanceof Error ? error.message : String(error));
+      status = apiError.status;
+      errorType = apiError.type;
+      payload = { __type: apiError.type, message: apiError.message };
+    } finally {
+      inFlight -= 1;
+    }
+    record.status = status;
+    record.finishedAt = Date.now();
+    if (errorType) record.errorType = errorType;
+    send(response, status, payload, errorType);
+  };
+
+  const server: Server = createServer((request, response) => {
+    void handle(request, response);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      if (idleTimer) clearTimeout(idleTimer);
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    return closing;
+  };
+  function resetIdle(): void {
+    if (idleTimer) clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => void close(), idleTimeoutMs);
+    idleTimer.unref();
+  }
+  resetIdle();
+
+  const state: LocalXRayServer = {
+    url: `http://127.0.0.1:${port}`,
+    latencyMs: options.latencyMs ?? 0,
+    summariesPageSize: options.summariesPageSize ?? 100,
+    tracesPageSize: options.tracesPageSize ?? 5,
+    emptyLeadingPages: options.emptyLeadingPages ?? 0,
+    transactionSearch: options.transactionSearch ?? false,
+    segmentDestinationSupported: options.segmentDestinationSupported ?? true,
+    retrievalPolls: options.retrievalPolls ?? 2,
+    throttleEvery: undefined,
+    setTraces: (traces) => handlers.setTraces(traces),
+    throttleNext: (count, operation) => {
+      for (let i = 0; i < count; i += 1) throttles.push(operation ? { operation } : {});
+    },
+    unprocessedOnce: (ids) => ids.forEach((id) => handlers.unprocessedOnce.add(id)),
+    failNext: (kind, operation) => void failures.push(operation ? { kind, operation } : { kind }),
+    requests: [],
+    get maxInFlight() { return maxInFlight; },
+    get unsupportedFilters() { return handlers.unsupportedFilters; },
+    resetStats: () => {
+      state.requests.length = 0;
+      maxInFlight = 0;
+      patternCount = 0;
+    },
+    clearFaults: () => {
+      throttles.length = 0;
+      failures.length = 0;
+      state.throttleEvery = undefined;
+      handlers.unprocessedOnce.clear();
+    },
+    close,
+  };
+  return state;
+}
+
+function argValue(args: readonly string[], name: string): number | undefined {
+  const index = args.indexOf(name);
+  const value = index >= 0 ? Number(args[index + 1]) : Number.NaN;
+  return Number.isFinite(value) ? value : undefined;
+}
+
+/** CLI: serve the sample traces, keeping them within the last few minutes. */
+async function main(args: readonly string[]): Promise<void> {
+  const count = argValue(args, '--count') ?? 40;
+  const server = await startLocalXRayServer({
+    port: argValue(args, '--port') ?? 0,
+    latencyMs: argValue(args, '--latency') ?? 0,
+    traces: loadSampleTraces({ count }),
+    // The demo may sit idle for long; the 12-hour cap below still ends it.
+    idleTimeoutMs: 12 * 60 * 60 * 1000,
+  });
+  // Re-rebase so the newest trace stays recent and the default 15-minute view is never empty.
+  const refresh = setInterval(() => server.setTraces(loadSampleTraces({ count })), 3 * 60 * 1000);
+  const stop = (): void => {
+    clearInterval(refresh);
+    void server.close().then(() => process.exit(0));
+  };
+  setTimeout(stop, 12 * 60 * 60 * 1000).unref();
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.stdin.on('end', stop);
+  process.stdin.on('close', stop);
+  process.stdin.resume();
+  console.log(`LOCAL_XRAY_URL=${server.url}`);
+}
+
+const entry = process.argv[1] ?? '';
+if (/localXRayServer\.(ts|js|mjs|cjs)$/.test(entry)) {
+  void main(process.argv.slice(2));
+}
