@@ -1,0 +1,66 @@
+/**
+ * The contract between the integration runners (runCodeServer.ts, runElectron.ts) and the suite
+ * that runs inside the extension host. The extension host inherits the environment of the
+ * process that starts VS Code, so everything the suite needs to know travels as variables.
+ * This module is bundled into both sides; it must not import Node or `vscode`.
+ */
+
+/** Local X-Ray endpoint that the workspace settings point at (the default sample traces). */
+export const ENV_XRAY_URL = 'SLENS_TEST_XRAY_URL';
+/** A second local X-Ray endpoint serving different traces, for the runtime reconfiguration test. */
+export const ENV_XRAY_URL_ALT = 'SLENS_TEST_XRAY_URL_ALT';
+/** JSON of {@link SuiteExpectations}: what the Traces view should show for each endpoint. */
+export const ENV_EXPECTATIONS = 'SLENS_TEST_EXPECTATIONS';
+
+/** The line the suite prints last; the code-server runner reads its counts from it. */
+export const RESULT_MARKER = 'SLENS_MOCHA_RESULT';
+
+export const TEST_PROFILE = 'serverless-lens-test';
+export const TEST_REGION = 'us-east-1';
+
+export type ExpectedStatus = 'ok' | 'error' | 'fault' | 'throttle';
+
+export interface ExpectedTrace {
+  id: string;
+  /** Start of the trace in epoch seconds; the view lists newest first. */
+  startTime: number;
+  status: ExpectedStatus;
+  coldStart: boolean;
+  /** Segments and subsegments in the trace's documents (how rich its timeline is). */
+  spans: number;
+}
+
+export interface ExpectedEndpoint {
+  /** Traces inside the view's default time range, newest first. */
+  traces: ExpectedTrace[];
+}
+
+export interface SuiteExpectations {
+  primary: ExpectedEndpoint;
+  alternate: ExpectedEndpoint;
+}
+
+export interface SuiteResult {
+  passed: number;
+  failed: number;
+}
+
+/** Parses the result line the suite prints, or returns undefined if the text is not one. */
+export function parseResultLine(text: string): SuiteResult | undefined {
+  const at = text.indexOf(RESULT_MARKER);
+  if (at < 0) {
+    return undefined;
+  }
+  try {
+    const value: unknown = JSON.parse(text.slice(at + RESULT_MARKER.length).trim());
+    if (typeof value === 'object' && value !== null && 'passed' in value && 'failed' in value) {
+      const { passed, failed } = value;
+      if (typeof passed === 'number' && typeof failed === 'number') {
+        return { passed, failed };
+      }
+    }
+  } catch {
+    // Not our line after all (for example the marker quoted in a log message).
+  }
+  return undefined;
+}

@@ -1,0 +1,37 @@
+/**
+ * The two local X-Ray servers both runners start, and the environment that tells the suite
+ * about them. The second server serves a different, smaller set (other ids, older starts) so the
+ * runtime reconfiguration test sees the rows change.
+ */
+import { startLocalXRayServer } from '../support/localXRayServer';
+import type { LocalXRayServer } from '../support/localXRayServer';
+import { loadSampleTraces } from '../support/sampleTraces';
+import { expectationsFor } from './expectations';
+import { ENV_EXPECTATIONS, ENV_XRAY_URL, ENV_XRAY_URL_ALT } from './testEnv';
+import type { SuiteExpectations } from './testEnv';
+
+export interface TestServers {
+  primary: LocalXRayServer;
+  alternate: LocalXRayServer;
+  expectations: SuiteExpectations;
+  /** Variables for the extension host: both URLs and the expectations. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startTestServers(): Promise<TestServers> {
+  const primaryTraces = loadSampleTraces();
+  const alternateTraces = loadSampleTraces({ count: 4, spacingSeconds: 45, rebaseTo: new Date(Date.now() - 90_000) });
+  const primary = await startLocalXRayServer({ traces: primaryTraces });
+  const alternate = await startLocalXRayServer({ traces: alternateTraces });
+  const expectations: SuiteExpectations = { primary: expectationsFor(primaryTraces), alternate: expectationsFor(alternateTraces) };
+  return {
+    primary,
+    alternate,
+    expectations,
+    env: { [ENV_XRAY_URL]: primary.url, [ENV_XRAY_URL_ALT]: alternate.url, [ENV_EXPECTATIONS]: JSON.stringify(expectations) },
+    close: async () => {
+      await Promise.all([primary.close(), alternate.close()]);
+    },
+  };
+}
