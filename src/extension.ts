@@ -1,7 +1,84 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { registerConnectionCommands } from './host/commands/connectionCommands';
+import { CommandRunner } from './host/commands/commandRunner';
+import { registerTraceCommands } from './host/commands/traceCommands';
+import { registerTracesViewCommands } from './host/commands/tracesViewCommands';
+import { Config } from './host/config';
+import { ConnectionController } from './host/connection/connectionController';
+import { ConnectionPicker } from './host/connection/connectionPicker';
+import { ConnectionStatusBar } from './host/connection/connectionStatusBar';
+import { SignIn } from './host/connection/signIn';
+import { ContextKeys } from './host/contextKeys';
+import { Logger, describeError } from './host/logger';
+import { createExtensionApi, failedExtensionApi } from './host/testApi';
+import { AwsTraceSource } from './host/timeline/awsTraceSource';
+import { registerTimelinePanelSerializer } from './host/timeline/timelinePanelSerializer';
+import { TimelinePanels } from './host/timeline/timelinePanels';
+import { TraceQuery } from './host/traces/traceQuery';
+import { TracesTreeProvider } from './host/traces/tracesTreeProvider';
+import type { ServerlessLensApi } from './shared/extensionApi';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // Composed in host/ (see docs/architecture.md).
+/**
+ * Builds the services and registers them; nothing else. No AWS call and no SDK load happen here:
+ * the Traces view opens the connection when it is first shown.
+ */
+export function activate(context: vscode.ExtensionContext): ServerlessLensApi {
+  const started = performance.now();
+  let logger: Logger | undefined;
+  try {
+    logger = new Logger();
+    context.subscriptions.push(logger);
+    const api = compose(context, logger);
+    logger.for('activation').info(`activated in ${Math.round(performance.now() - started)} ms`);
+    return api;
+  } catch (error) {
+    reportActivationFailure(error, logger);
+    return failedExtensionApi();
+  }
 }
 
-export function deactivate(): void {}
+export function deactivate(): void {
+  // Everything is owned by context.subscriptions, which VS Code disposes.
+}
+
+function compose(context: vscode.ExtensionContext, logger: Logger): ServerlessLensApi {
+  const own = <T extends vscode.Disposable>(disposable: T): T => {
+    context.subscriptions.push(disposable);
+    return disposable;
+  };
+  const config = own(new Config());
+  const contextKeys = new ContextKeys();
+  const connections = own(new ConnectionController(config, logger, extensionVersion(context)));
+  const query = own(new TraceQuery(context.workspaceState, context.globalState, config));
+  const tree = own(new TracesTreeProvider({ connections, query, config, contextKeys, logger }));
+  own(new ConnectionStatusBar(connections, contextKeys));
+  const source = new AwsTraceSource(connections);
+  const panels = own(new TimelinePanels({ extensionUri: context.extensionUri, source, logger: logger.for('timeline') }));
+  own(registerTimelinePanelSerializer(panels, logger.for('timeline')));
+
+  const runner = new CommandRunner(logger, connections);
+  const signIn = own(new SignIn(connections, logger));
+  context.subscriptions.push(
+    ...registerTracesViewCommands(runner, tree, query),
+    ...registerTraceCommands(runner, panels, source),
+    ...registerConnectionCommands(runner, new ConnectionPicker(config), signIn, logger),
+  );
+  return createExtensionApi(tree, panels);
+}
+
+function extensionVersion(context: vscode.ExtensionContext): string {
+  const manifest: unknown = context.extension.packageJSON;
+  const version = typeof manifest === 'object' && manifest !== null ? (manifest as { version?: unknown }).version : undefined;
+  return typeof version === 'string' ? version : 'dev';
+}
+
+/** Says visibly that activation failed, without opening the log unasked. */
+function reportActivationFailure(error: unknown, logger: Logger | undefined): void {
+  logger?.for('activation').error('activation failed', error);
+  const actions = logger !== undefined ? ['Show Logs'] : [];
+  void vscode.window.showErrorMessage(`Serverless Lens failed to start: ${describeError(error)}`, ...actions).then((choice) => {
+    if (choice !== undefined) {
+      logger?.show();
+    }
+  });
+}

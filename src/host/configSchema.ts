@@ -1,0 +1,72 @@
+/**
+ * The settings of the extension as data: key, type, default and bounds. Pure (no `vscode`), so a
+ * plain Node test can check it against `package.json` `contributes.configuration` both ways, and
+ * `config.ts` can validate what VS Code hands back (users edit settings.json by hand).
+ */
+
+export const CONFIG_SECTION = 'serverlessLens';
+
+/** Settings groups; a change in a group fires that group's event in `config.ts`. */
+export type SettingGroup = 'aws' | 'traces';
+
+interface StringSetting {
+  readonly type: 'string';
+  readonly default: string;
+  readonly group: SettingGroup;
+}
+
+interface NumberSetting {
+  readonly type: 'number';
+  readonly default: number;
+  readonly minimum: number;
+  readonly maximum: number;
+  readonly group: SettingGroup;
+}
+
+export type SettingSpec = StringSetting | NumberSetting;
+
+/** Keys are relative to `serverlessLens.`. */
+export const SETTINGS = {
+  'aws.profile': { type: 'string', default: '', group: 'aws' },
+  'aws.region': { type: 'string', default: '', group: 'aws' },
+  'aws.endpointUrl': { type: 'string', default: '', group: 'aws' },
+  'traces.timeRangeMinutes': { type: 'number', default: 15, minimum: 1, maximum: 43200, group: 'traces' },
+  'traces.pageSize': { type: 'number', default: 50, minimum: 5, maximum: 1000, group: 'traces' },
+  'traces.fetchConcurrency': { type: 'number', default: 4, minimum: 1, maximum: 16, group: 'traces' },
+  'traces.filterHistorySize': { type: 'number', default: 20, minimum: 0, maximum: 100, group: 'traces' },
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingKey = keyof typeof SETTINGS;
+
+export type SettingValue<K extends SettingKey> = (typeof SETTINGS)[K]['type'] extends 'number' ? number : string;
+
+/**
+ * Groups whose change invalidates the AWS connection (clients, caches, in-flight requests), like
+ * rust-analyzer's `requiresServerReloadOpts`. Changing them rebuilds the connection; the others
+ * only re-read their value.
+ */
+export const RECONNECT_GROUPS: readonly SettingGroup[] = ['aws'];
+
+/** The full `serverlessLens.*` name of a key. */
+export function qualifiedKey(key: SettingKey): string {
+  return `${CONFIG_SECTION}.${key}`;
+}
+
+export function settingKeys(): SettingKey[] {
+  return Object.keys(SETTINGS) as SettingKey[];
+}
+
+/**
+ * What a raw value read from the user's settings becomes: wrong types fall back to the default,
+ * numbers are rounded into their bounds, strings are trimmed.
+ */
+export function coerceSetting<K extends SettingKey>(key: K, raw: unknown): SettingValue<K> {
+  const spec: SettingSpec = SETTINGS[key];
+  if (spec.type === 'string') {
+    return (typeof raw === 'string' ? raw.trim() : spec.default) as SettingValue<K>;
+  }
+  if (typeof raw !== 'number' || !Number.isFinite(raw)) {
+    return spec.default as SettingValue<K>;
+  }
+  return Math.min(spec.maximum, Math.max(spec.minimum, Math.round(raw))) as SettingValue<K>;
+}

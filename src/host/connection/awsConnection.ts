@@ -1,0 +1,107 @@
+import { Disposable, toDisposable } from '../lifecycle';
+import { TraceStore } from '../traces/traceStore';
+import { loadAwsModules } from './awsModules';
+import type { XRayClient } from '@aws-sdk/client-xray';
+import type { AwsClientFactory, ConnectionSettings } from '../../aws/clientFactory';
+import type { TraceSearchQuery } from '../../aws/xrayTraceSearch';
+import type { TraceSummary } from '../../shared/traceModel';
+import type { ConnectionConfig } from '../config';
+import type { ComponentLogger, Logger } from '../logger';
+import type { AwsModules } from './awsModules';
+
+export interface AwsConnectionOptions {
+  config: ConnectionConfig;
+  logger: Logger;
+  fetchConcurrency: () => number;
+  /** For the SDK user agent. */
+  extensionVersion: string;
+}
+
+/**
+ * One connection lifetime: a profile, a region and an endpoint URL, with everything built for
+ * them (the client factory, the trace fetcher, the trace cache) and every request in flight.
+ * Disposing it aborts those requests and drops the cache; a settings change builds a new one.
+ */
+export class AwsConnection extends Disposable {
+  private readonly lifetime = new AbortController();
+  private resolvedRegion: Promise<string> | undefined;
+  readonly store: TraceStore;
+
+  private constructor(
+    readonly config: ConnectionConfig,
+    private readonly modules: AwsModules,
+    private readonly factory: AwsClientFactory,
+    private readonly log: ComponentLogger,
+    fetchConcurrency: () => number,
+  ) {
+    super();
+    this._register(toDisposable(() => this.lifetime.abort()));
+    this._register(factory);
+    const fetcher = new modules.traceFetcher.TraceFetcher(factory.xray(), log);
+    this.store = new TraceStore({ fetcher, build: modules.traceBuilder.buildTrace, logger: log, concurrency: fetchConcurrency });
+    this._register(toDisposable(() => this.store.clear()));
+  }
+
+  static async open(options: AwsConnectionOptions): Promise<AwsConnection> {
+    const modules = await loadAwsModules();
+    const log = options.logger.for('aws');
+    const settings: ConnectionSettings = {};
+    if (options.config.profile !== '') {
+      settings.profile = options.config.profile;
+    }
+    if (options.config.region !== '') {
+      settings.region = options.config.region;
+    }
+    if (options.config.endpointUrl !== '') {
+      settings.endpointUrl = options.config.endpointUrl;
+    }
+    const factory = new modules.clientFactory.AwsClientFactory(settings, log, { extensionVersion: options.extensionVersion });
+    log.info(`connection opened: ${describeConnection(options.config)}`);
+    return new AwsConnection(options.config, modules, factory, log, options.fetchConcurrency);
+  }
+
+  /** Aborted when the connection is disposed; combine it with the caller's own signal. */
+  get signal(): AbortSignal {
+    return this.lifetime.signal;
+  }
+
+  /** A signal aborted by the caller's signal or by the end of this connection, whichever first. */
+  requestSignal(callerSignal?: AbortSignal): AbortSignal {
+    return callerSignal ? AbortSignal.any([this.lifetime.signal, callerSignal]) : this.lifetime.signal;
+  }
+
+  xray(): XRayClient {
+    return this.factory.xray();
+  }
+
+  /** The region calls go to: the setting, or what the SDK resolves from the profile/environment. */
+  region(): Promise<string> {
+    this.resolvedRegion ??= this.factory.region().catch((error: unknown) => {
+      this.resolvedRegion = undefined;
+      throw error;
+    });
+    return this.resolvedRegion;
+  }
+
+  /** Pages of trace summaries, newest first; ends (or throws AbortError) when the signal aborts. */
+  searchTraces(query: TraceSearchQuery, signal: AbortSignal): AsyncGenerator<TraceSummary[]> {
+    this.log.debug(`trace search: ${query.startTime.toISOString()} to ${query.endTime.toISOString()}${query.filterExpression ? ` filter ${query.filterExpression}` : ''}`);
+    return this.modules.traceSearch.searchTraceSummaries(this.xray(), query, this.requestSignal(signal));
+  }
+
+  override dispose(): void {
+    if (!this.isDisposed) {
+      this.log.info(`connection closed: ${describeConnection(this.config)}`);
+    }
+    super.dispose();
+  }
+}
+
+/** `profile dev · region eu-west-1 · endpoint http://…` for logs (no secrets in these settings). */
+export function describeConnection(config: ConnectionConfig): string {
+  const parts = [`profile ${config.profile || '(default chain)'}`, `region ${config.region || '(from profile)'}`];
+  if (config.endpointUrl !== '') {
+    parts.push(`endpoint ${config.endpointUrl}`);
+  }
+  return parts.join(' · ');
+}

@@ -1,0 +1,46 @@
+/**
+ * The AWS layer, loaded on first use. The SDK is the heaviest part of the bundle; evaluating it
+ * only when the Traces view first asks for data (or a command needs it) keeps activation in the
+ * tens of milliseconds. esbuild keeps these modules in the one bundle but defers their
+ * initialization to the first `import()`.
+ */
+import type * as ClientFactoryModule from '../../aws/clientFactory';
+import type * as AwsErrorsModule from '../../aws/awsErrors';
+import type * as AwsProfilesModule from '../../aws/awsProfiles';
+import type * as TraceFetcherModule from '../../aws/xrayTraceFetcher';
+import type * as TraceSearchModule from '../../aws/xrayTraceSearch';
+import type * as TraceBuilderModule from '../../core/traceBuilder';
+
+export interface AwsModules {
+  clientFactory: typeof ClientFactoryModule;
+  traceSearch: typeof TraceSearchModule;
+  traceFetcher: typeof TraceFetcherModule;
+  traceBuilder: typeof TraceBuilderModule;
+}
+
+let awsModules: Promise<AwsModules> | undefined;
+let profilesModule: Promise<typeof AwsProfilesModule> | undefined;
+let errorsModule: Promise<typeof AwsErrorsModule> | undefined;
+
+/** The SDK-backed modules a connection needs. */
+export function loadAwsModules(): Promise<AwsModules> {
+  awsModules ??= Promise.all([
+    import('../../aws/clientFactory'),
+    import('../../aws/xrayTraceSearch'),
+    import('../../aws/xrayTraceFetcher'),
+    import('../../core/traceBuilder'),
+  ]).then(([clientFactory, traceSearch, traceFetcher, traceBuilder]) => ({ clientFactory, traceSearch, traceFetcher, traceBuilder }));
+  return awsModules;
+}
+
+/** Shared config/credentials file reading (profiles, regions); no network. */
+export function loadAwsProfiles(): Promise<typeof AwsProfilesModule> {
+  profilesModule ??= import('../../aws/awsProfiles');
+  return profilesModule;
+}
+
+/** Error classification, needed only when something failed. */
+export function loadAwsErrors(): Promise<typeof AwsErrorsModule> {
+  errorsModule ??= import('../../aws/awsErrors');
+  return errorsModule;
+}

@@ -1,0 +1,202 @@
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { Disposable, toDisposable } from '../lifecycle';
+import { renderWebviewHtml } from '../../shared/webviewHtml';
+import { TIMELINE_VIEW_TYPE, parseTimelineToHost } from '../../shared/timelineMessages';
+import type { HostToTimelineMessage, TimelineToHostMessage, TimelineViewState } from '../../shared/timelineMessages';
+import type { ComponentLogger } from '../logger';
+import type { AwsTraceSource, LoadedTrace } from './awsTraceSource';
+
+export { TIMELINE_VIEW_TYPE };
+
+export interface TimelinePanelDeps {
+  extensionUri: vscode.Uri;
+  source: AwsTraceSource;
+  logger: ComponentLogger;
+}
+
+const COPIED: Record<'traceId' | 'spanId' | 'value', string> = { traceId: 'Copied the trace ID', spanId: 'Copied the span ID', value: 'Copied' };
+
+/**
+ * One trace in a webview panel. The page is built once; the host posts nothing until the webview
+ * says `ready` (again after each time it is shown, as it is not retained while hidden), then
+ * `loading` and `trace` or `error`. Every inbound message is validated before use.
+ */
+export class TraceTimelinePanel extends Disposable {
+  private readonly log: ComponentLogger;
+  private loaded: LoadedTrace | undefined;
+  private loading: AbortController | undefined;
+  // UI state handed back by the serializer; sent with the first trace only.
+  private restore: TimelineViewState | undefined;
+  private selectedSpanId: string | undefined;
+  private readonly disposed = this._register(new vscode.EventEmitter<void>());
+  readonly onDidDispose = this.disposed.event;
+
+  /** Opens a new panel for `traceId` beside the editor. */
+  static create(traceId: string, deps: TimelinePanelDeps): TraceTimelinePanel {
+    const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, panelTitle(traceId), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewOptions(deps.extensionUri));
+    return new TraceTimelinePanel(panel, traceId, deps, undefined);
+  }
+
+  /** Adopts a panel VS Code restored after a reload (see `timelinePanelSerializer.ts`). */
+  static revive(panel: vscode.WebviewPanel, state: TimelineViewState, deps: TimelinePanelDeps): TraceTimelinePanel {
+    const { enableScripts, localResourceRoots } = webviewOptions(deps.extensionUri);
+    panel.webview.options = { enableScripts, localResourceRoots };
+    return new TraceTimelinePanel(panel, state.traceId, deps, state);
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    readonly traceId: string,
+    private readonly deps: TimelinePanelDeps,
+    restore: TimelineViewState | undefined,
+  ) {
+    super();
+    this.log = deps.logger;
+    this.restore = restore;
+    panel.title = panelTitle(traceId);
+    panel.iconPath = {
+      light: vscode.Uri.joinPath(deps.extensionUri, 'media', 'trace-timeline-light.svg'),
+      dark: vscode.Uri.joinPath(deps.extensionUri, 'media', 'trace-timeline-dark.svg'),
+    };
+    this._register(toDisposable(() => this.loading?.abort()));
+    this._register(panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)));
+    this._register(panel.onDidDispose(() => this.release()));
+    panel.webview.html = this.html();
+  }
+
+  /** The span last selected in the webview (kept for features that act on it). */
+  get selectedSpan(): string | undefined {
+    return this.selectedSpanId;
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  /** Closes the panel (the user closed the tab, or the same trace was restored twice). */
+  override dispose(): void {
+    this.release();
+    this.panel.dispose();
+  }
+
+  /**
+   * Stops listening without closing the tab: on shutdown VS Code keeps the tab for restore
+   * after a reload, so the extension must not close it while deactivating.
+   */
+  release(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this.disposed.fire();
+    super.dispose();
+  }
+
+  private html(): string {
+    const { webview } = this.panel;
+    const root = vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview');
+    return renderWebviewHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'timeline.js')).toString(),
+      styleUris: [webview.asWebviewUri(vscode.Uri.joinPath(root, 'timeline.css')).toString()],
+      title: `Trace ${this.traceId}`,
+    });
+  }
+
+  private onMessage(raw: unknown): void {
+    const message = parseTimelineToHost(raw);
+    if (message === undefined) {
+      this.log.warn(`dropped an invalid message from the timeline of ${this.traceId}: ${describeRaw(raw)}`);
+      return;
+    }
+    void this.handle(message).catch((error: unknown) => this.log.error(`timeline message ${message.type} failed`, error));
+  }
+
+  private async handle(message: TimelineToHostMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        // A (re)started webview: show what is loaded, or load it.
+        return this.loaded !== undefined ? this.postTrace(this.loaded) : this.load();
+      case 'retry':
+        this.loaded = undefined;
+        return this.load();
+      case 'spanSelected':
+        this.selectedSpanId = message.spanId;
+        return;
+      case 'copy':
+        await vscode.env.clipboard.writeText(message.text);
+        vscode.window.setStatusBarMessage(`$(copy) ${COPIED[message.what]}`, 3000);
+        return;
+      case 'openInConsole':
+        await vscode.env.openExternal(vscode.Uri.parse(await this.deps.source.consoleUrl(this.traceId)));
+        return;
+    }
+  }
+
+  private async load(): Promise<void> {
+    this.loading?.abort();
+    const controller = new AbortController();
+    this.loading = controller;
+    await this.post({ type: 'loading', traceId: this.traceId, message: `Reading trace ${this.traceId}…` });
+    try {
+      const loaded = await this.deps.source.load(this.traceId, controller.signal);
+      if (controller.signal.aborted || this.isDisposed) {
+        return;
+      }
+      this.loaded = loaded;
+      await this.postTrace(loaded);
+    } catch (error) {
+      if (controller.signal.aborted || this.isDisposed) {
+        return;
+      }
+      const failure = await this.deps.source.describeFailure(this.traceId, error);
+      if (failure.cancelled) {
+        return;
+      }
+      this.log.error(`could not load trace ${this.traceId}`, error);
+      await this.post({ type: 'error', traceId: this.traceId, message: failure.message, canRetry: failure.canRetry });
+    }
+  }
+
+  private async postTrace(loaded: LoadedTrace): Promise<void> {
+    const message: HostToTimelineMessage = { type: 'trace', trace: loaded.trace, source: 'aws', sourceLabel: loaded.sourceLabel, canOpenInConsole: loaded.canOpenInConsole };
+    if (this.restore !== undefined) {
+      message.restore = this.restore;
+      this.restore = undefined;
+    }
+    await this.post(message);
+  }
+
+  private async post(message: HostToTimelineMessage): Promise<void> {
+    if (this.isDisposed) {
+      return;
+    }
+    const delivered = await this.panel.webview.postMessage(message);
+    if (!delivered) {
+      this.log.debug(`timeline of ${this.traceId} was not listening for ${message.type}`);
+    }
+  }
+}
+
+function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  // Only the built webview folder is reachable from the page; no retained context while hidden.
+  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')], enableFindWidget: true };
+}
+
+/**
+ * `Trace 1-5759e988-bd86…`: the time part and the start of the random part, enough to tell two
+ * traces of the same second apart; the full id is in the tooltip and the page.
+ */
+export function panelTitle(traceId: string): string {
+  return `Trace ${traceId.length > 16 ? `${traceId.slice(0, 15)}…` : traceId}`;
+}
+
+function describeRaw(raw: unknown): string {
+  try {
+    const text = JSON.stringify(raw) ?? String(raw);
+    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  } catch {
+    return typeof raw;
+  }
+}
