@@ -9,6 +9,8 @@ import { ConnectionPicker } from './host/connection/connectionPicker';
 import { ConnectionStatusBar } from './host/connection/connectionStatusBar';
 import { SignIn } from './host/connection/signIn';
 import { ContextKeys } from './host/contextKeys';
+import { toDisposable, disposeAll } from './host/lifecycle';
+import type { IDisposable } from './host/lifecycle';
 import { Logger, describeError } from './host/logger';
 import { createExtensionApi, failedExtensionApi } from './host/testApi';
 import { AwsTraceSource } from './host/timeline/awsTraceSource';
@@ -25,10 +27,15 @@ import type { ServerlessLensApi } from './shared/extensionApi';
 export function activate(context: vscode.ExtensionContext): ServerlessLensApi {
   const started = performance.now();
   let logger: Logger | undefined;
+  // One owner for everything, disposed newest first: VS Code disposes `subscriptions` in the
+  // order they were pushed, which would close the log channel before the services that log on
+  // shutdown (a connection logs when it closes).
+  const owned: IDisposable[] = [];
+  context.subscriptions.push(toDisposable(() => disposeAll(owned)));
   try {
     logger = new Logger();
-    context.subscriptions.push(logger);
-    const api = compose(context, logger);
+    owned.push(logger);
+    const api = compose(owned, logger, context);
     logger.for('activation').info(`activated in ${Math.round(performance.now() - started)} ms`);
     return api;
   } catch (error) {
@@ -41,9 +48,9 @@ export function deactivate(): void {
   // Everything is owned by context.subscriptions, which VS Code disposes.
 }
 
-function compose(context: vscode.ExtensionContext, logger: Logger): ServerlessLensApi {
-  const own = <T extends vscode.Disposable>(disposable: T): T => {
-    context.subscriptions.push(disposable);
+function compose(owned: IDisposable[], logger: Logger, context: vscode.ExtensionContext): ServerlessLensApi {
+  const own = <T extends IDisposable>(disposable: T): T => {
+    owned.push(disposable);
     return disposable;
   };
   const config = own(new Config());
@@ -58,7 +65,7 @@ function compose(context: vscode.ExtensionContext, logger: Logger): ServerlessLe
 
   const runner = new CommandRunner(logger, connections);
   const signIn = own(new SignIn(connections, logger));
-  context.subscriptions.push(
+  owned.push(
     ...registerTracesViewCommands(runner, tree, query),
     ...registerTraceCommands(runner, panels, source),
     ...registerConnectionCommands(runner, new ConnectionPicker(config), signIn, logger),
