@@ -2,7 +2,7 @@ import { traceIdEpochSeconds } from '../../core/traceIds';
 import type { TraceFetcher } from '../../aws/xrayTraceFetcher';
 import type { buildTrace } from '../../core/traceBuilder';
 import type { Trace } from '../../shared/traceModel';
-import type { ComponentLogger } from '../logger';
+import type { AwsLogger } from '../../aws/clientFactory';
 
 /** Thrown by `TraceStore.get` when the service has no trace with that id (wrong region, expired). */
 export class TraceNotFoundError extends Error {
@@ -20,7 +20,7 @@ export interface TimeWindow {
 export interface TraceStoreOptions {
   fetcher: TraceFetcher;
   build: typeof buildTrace;
-  logger: ComponentLogger;
+  logger: AwsLogger;
   /** Read on every fetch so a settings change applies to the next one. */
   concurrency: () => number;
   /** Upper bound of the cache, in spans (a trace costs at least 1). */
