@@ -1,0 +1,288 @@
+/**
+ * The rendered trace: header, toolbar, virtualized span tree on a time ruler, details pane.
+ * Wires the state to the views and user input to the state; one instance per `trace` message.
+ */
+import type { TimelineToHostMessage, TimelineViewState, TraceSourceKind } from '../../shared/timelineMessages';
+import type { Trace } from '../../shared/traceModel';
+import { renderDetails } from './details';
+import type { SectionContext } from './detailsSections';
+import { el } from './dom';
+import { renderHeader } from './header';
+import { handleTreeKey } from './keyboard';
+import type { TreeNavigator } from './keyboard';
+import type { RowParts } from './rowRenderer';
+import { createRow, ROW_HEIGHT, updateRow } from './rowRenderer';
+import { renderRuler } from './ruler';
+import { createToolbar } from './searchBar';
+import type { Toolbar } from './searchBar';
+import { SpanSearch } from './search';
+import { createSplitter } from './splitter';
+import { EXPAND_ALL_LIMIT, TimelineState } from './timelineState';
+import { VirtualList } from './virtualList';
+
+export interface TimelineViewInput {
+  trace: Trace;
+  source: TraceSourceKind;
+  sourceLabel: string;
+  canOpenInConsole: boolean;
+  restore: TimelineViewState | undefined;
+  post: (message: TimelineToHostMessage) => void;
+  persist: (state: TimelineViewState) => void;
+}
+
+const DEFAULT_DETAILS_RATIO = 0.4;
+
+export class TimelineView implements TreeNavigator {
+  readonly state: TimelineState;
+  readonly search: SpanSearch;
+  readonly list: VirtualList<RowParts>;
+  private readonly viewport: HTMLElement;
+  private readonly details: HTMLElement;
+  private readonly toolbar: Toolbar;
+  private readonly ruler: HTMLElement;
+  private readonly grid: HTMLElement;
+  private detailsRatio: number;
+  private persistTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly root: HTMLElement, private readonly input: TimelineViewInput) {
+    const { trace, restore } = input;
+    this.state = new TimelineState(trace, restore?.collapsedSpanIds);
+    this.search = new SpanSearch(this.state.index.spans);
+    this.detailsRatio = restore?.detailsRatio ?? DEFAULT_DETAILS_RATIO;
+    const header = el('header', { className: 'tl-header' });
+    renderHeader(header, { trace, sourceLabel: input.sourceLabel, canOpenInConsole: input.canOpenInConsole, post: input.post });
+    this.toolbar = createToolbar(
+      {
+        onQuery: (q) => this.runSearch(q),
+        onStep: (d) => this.stepSearch(d),
+        onClear: () => this.clearSearch(),
+        onExpandAll: () => this.state.expandAll(),
+        onCollapseAll: () => this.state.collapseAll(),
+      },
+      trace.spans.length > EXPAND_ALL_LIMIT,
+    );
+    this.ruler = el('div', { className: 'tl-ruler', attrs: { 'aria-hidden': 'true' } });
+    this.grid = el('div', { className: 'tl-grid', attrs: { 'aria-hidden': 'true' } });
+    const spacer = el('div', { className: 'tl-spacer' });
+    this.viewport = el('div', { className: 'tl-viewport', attrs: { role: 'tree', tabindex: '0', 'aria-label': `Spans of trace ${trace.id}` } }, [spacer]);
+    const columns = el('div', { className: 'tl-columns', attrs: { 'aria-hidden': 'true' } }, [el('div', { className: 'tl-col-name', text: 'Span' }), this.ruler, el('div', { className: 'tl-col-duration', text: 'Duration' })]);
+    const treeArea = el('div', { className: 'tl-tree-area' }, [columns, el('div', { className: 'tl-tree-wrap' }, [this.grid, el('div', { className: 'tl-divider', attrs: { 'aria-hidden': 'true' } }), this.viewport])]);
+    this.details = el('section', { className: 'tl-details', attrs: { tabindex: '-1', 'aria-label': 'Span details' } });
+    const splitter = createSplitter(treeArea, this.details, this.detailsRatio, (ratio) => {
+      this.detailsRatio = ratio;
+      this.schedulePersist();
+    });
+    root.replaceChildren(el('div', { className: 'tl-root' }, [header, this.toolbar.root, treeArea, splitter, this.details]));
+    this.list = new VirtualList<RowParts>(this.viewport, spacer, ROW_HEIGHT, {
+      create: createRow,
+      element: (row) => row.root,
+      update: (row, visibleRow) => this.bindRow(row, visibleRow),
+    });
+    this.wireEvents();
+    this.start(restore);
+  }
+
+  private start(restore: TimelineViewState | undefined): void {
+    this.state.onChange((change) => this.onStateChange(change));
+    this.list.setCount(this.state.visible.count);
+    if (restore?.search) {
+      this.toolbar.input.value = restore.search;
+      this.runSearch(restore.search);
+    }
+    const selected = restore?.selectedSpanId ? this.state.index.indexById.get(restore.selectedSpanId) : undefined;
+    if (selected !== undefined) {
+      this.state.select(selected);
+    } else {
+      this.showDetails();
+    }
+    if (restore?.scrollTop !== undefined) {
+      this.viewport.scrollTop = restore.scrollTop;
+    }
+    this.list.render();
+    renderRuler(this.ruler, this.grid, this.input.trace.durationMs);
+    new ResizeObserver(() => this.measureColumns()).observe(this.viewport);
+  }
+
+  /** Keeps the ruler aligned with the rows whatever the scrollbar width. */
+  private measureColumns(): void {
+    const scrollbar = this.viewport.offsetWidth - this.viewport.clientWidth;
+    this.root.style.setProperty('--tl-scrollbar', `${scrollbar}px`);
+    renderRuler(this.ruler, this.grid, this.input.trace.durationMs);
+  }
+
+  private bindRow(row: RowParts, visibleRow: number): void {
+    const i = this.state.visible.rows[visibleRow] as number;
+    const span = this.state.index.spans[i];
+    if (!span) {
+      return;
+    }
+    updateRow(row, {
+      span,
+      orderIndex: i,
+      depth: this.state.index.depth[i] as number,
+      expandable: this.state.isExpandable(i),
+      collapsed: this.state.isCollapsed(i),
+      selected: i === this.state.selected,
+      match: this.search.matchFlags[i] === 1,
+      traceDurationMs: this.input.trace.durationMs,
+    });
+  }
+
+  private wireEvents(): void {
+    this.viewport.addEventListener('click', (event) => {
+      const row = (event.target as Element).closest<HTMLElement>('.tl-row');
+      if (!row) {
+        return;
+      }
+      const i = Number(row.dataset.index);
+      if ((event.target as Element).closest('.tl-twisty') && this.state.isExpandable(i)) {
+        this.state.toggle(i);
+      } else {
+        // A click on the selected row is still reported: the host may act on it again.
+        this.selectIndex(i, true, 'nearest', true);
+      }
+      this.viewport.focus({ preventScroll: true });
+    });
+    this.viewport.addEventListener('dblclick', (event) => {
+      const row = (event.target as Element).closest<HTMLElement>('.tl-row');
+      if (row && !(event.target as Element).closest('.tl-twisty')) {
+        this.state.toggle(Number(row.dataset.index));
+      }
+    });
+    this.viewport.addEventListener('keydown', (event) => {
+      if (handleTreeKey(event, this)) {
+        event.preventDefault();
+      }
+    });
+    this.viewport.addEventListener('scroll', () => this.schedulePersist(), { passive: true });
+  }
+
+  /** Ctrl/Cmd+F and F3 work anywhere in the panel. */
+  handleGlobalKey(event: KeyboardEvent): void {
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'f') {
+      event.preventDefault();
+      this.toolbar.input.focus();
+      this.toolbar.input.select();
+    } else if (event.key === 'F3') {
+      event.preventDefault();
+      this.stepSearch(event.shiftKey ? -1 : 1);
+    }
+  }
+
+  private onStateChange(change: 'rows' | 'selection'): void {
+    if (change === 'rows') {
+      this.list.setCount(this.state.visible.count);
+    } else {
+      this.list.invalidate();
+      this.showDetails();
+    }
+    const i = this.state.selected;
+    this.viewport.setAttribute('aria-activedescendant', i >= 0 ? `tl-row-${i}` : '');
+    this.schedulePersist();
+  }
+
+  private showDetails(): void {
+    const span = this.state.index.spans[this.state.selected];
+    renderDetails(this.details, span, this.sectionContext());
+  }
+
+  private sectionContext(): SectionContext {
+    return {
+      traceStartEpochMs: this.input.trace.startEpochMs,
+      copy: (text, what) => this.input.post({ type: 'copy', text, what }),
+      selectSpan: (id) => this.selectSpanId(id, true),
+      spanName: (id) => {
+        const i = this.state.index.indexById.get(id);
+        return i === undefined ? undefined : this.state.index.spans[i]?.name;
+      },
+    };
+  }
+
+  /** Selects a span by order index; `user` selections are reported to the host. */
+  selectIndex(i: number, user: boolean, align: 'nearest' | 'center' = 'nearest', always = false): void {
+    const changed = always || i !== this.state.selected;
+    this.state.select(i);
+    const row = this.state.visible.rowOf[i] ?? -1;
+    if (row >= 0) {
+      this.list.scrollToRow(row, align);
+    }
+    const id = this.state.spanId(i);
+    if (user && changed && id !== undefined) {
+      this.input.post({ type: 'spanSelected', spanId: id });
+    }
+  }
+
+  selectSpanId(spanId: string, user: boolean): boolean {
+    const i = this.state.index.indexById.get(spanId);
+    if (i === undefined) {
+      return false;
+    }
+    this.selectIndex(i, user, 'center');
+    return true;
+  }
+
+  selectRow(row: number): void {
+    const i = this.state.visible.rows[row];
+    if (row >= 0 && row < this.state.visible.count && i !== undefined) {
+      this.selectIndex(i, true);
+    }
+  }
+
+  pageSize(): number {
+    return this.list.pageSize();
+  }
+
+  openDetails(): void {
+    this.details.focus();
+  }
+
+  private runSearch(query: string): void {
+    this.search.run(query);
+    this.toolbar.setCount(this.search.label());
+    this.list.invalidate();
+    this.schedulePersist();
+  }
+
+  private stepSearch(direction: 1 | -1): void {
+    if (this.search.query !== this.toolbar.input.value) {
+      this.runSearch(this.toolbar.input.value);
+    }
+    const i = this.search.step(direction, this.state.selected);
+    if (i !== undefined) {
+      this.selectIndex(i, true, 'center');
+    }
+    this.toolbar.setCount(this.search.label());
+  }
+
+  private clearSearch(): void {
+    this.runSearch('');
+    this.viewport.focus();
+  }
+
+  private schedulePersist(): void {
+    clearTimeout(this.persistTimer);
+    this.persistTimer = setTimeout(() => this.input.persist(this.viewState()), 250);
+  }
+
+  viewState(): TimelineViewState {
+    const state: TimelineViewState = {
+      traceId: this.input.trace.id,
+      source: this.input.source,
+      collapsedSpanIds: this.state.collapsedIds(),
+      scrollTop: this.viewport.scrollTop,
+      detailsRatio: this.detailsRatio,
+    };
+    const selected = this.state.spanId(this.state.selected);
+    if (selected !== undefined) {
+      state.selectedSpanId = selected;
+    }
+    if (this.search.query !== '') {
+      state.search = this.search.query;
+    }
+    return state;
+  }
+
+  dispose(): void {
+    clearTimeout(this.persistTimer);
+  }
+}
