@@ -2,13 +2,14 @@
  * The integration lane: a real VS Code (code-server 4.100.3 = VS Code 1.100.3) driven by headless
  * Chromium, against local X-Ray servers on 127.0.0.1 (../../../shared/docs/vscode-in-ci.md).
  *
- *   node --import tsx test/integration/runCodeServer.ts --result .test-run/integration.json [--keep] [--no-ui]
+ *   node --import tsx test/integration/runCodeServer.ts --result .test-run/integration.json [--keep] [--no-ui] [--update-screenshots]
  *
  * 1. The extension-host suite (test/integration/suite, built to out/test/suite/index.js by
  *    `node esbuild.mjs --tests`) runs through the workbench `payload`; its counts come from the
  *    result line the suite prints.
  * 2. The UI checks (uiChecks.ts) drive a workbench without the test payload, the way a person
- *    does, and save the README screenshots to docs/images/.
+ *    does, and save screenshots to .test-run/screenshots/ (to docs/images/, the README's, with
+ *    --update-screenshots).
  * The result file `{ "passed": n, "failed": m, ... }` is written even when something breaks, and
  * every process started here is stopped, within a hard overall timeout.
  */
@@ -35,6 +36,7 @@ const args = process.argv.slice(2);
 const resultFile = argValue('--result');
 const keepTemp = args.includes('--keep');
 const withUi = !args.includes('--no-ui');
+const screenshotDir = args.includes('--update-screenshots') ? join(repo, 'docs/images') : join(repo, '.test-run/screenshots');
 
 interface LaneReport extends SuiteResult {
   suite?: SuiteResult & { exitCode: number };
@@ -150,7 +152,8 @@ async function main(): Promise<void> {
       repo,
       traces: expectations.primary.traces,
       traceToOpen: pickTraceToOpen(expectations.primary.traces),
-      screenshots: { tracesView: join(repo, 'docs/images/traces-view.png'), timeline: join(repo, 'docs/images/timeline.png') },
+      // The README's pictures are refreshed on request only, so a test run leaves the tree clean.
+      screenshots: { tracesView: join(screenshotDir, 'traces-view.png'), timeline: join(screenshotDir, 'timeline.png') },
       failureScreenshot: join(repo, '.test-run/ui-failure.png'),
       log,
     });
