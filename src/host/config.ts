@@ -31,11 +31,20 @@ export class Config extends Disposable {
   readonly onDidChangeAws: vscode.Event<void>;
   /** `serverlessLens.traces.*` changed. */
   readonly onDidChangeTraces: vscode.Event<void>;
+  /** `serverlessLens.source.*` changed (path mappings). */
+  readonly onDidChangeSource: vscode.Event<void>;
+  /** `serverlessLens.codeLens.*` changed. */
+  readonly onDidChangeCodeLens: vscode.Event<void>;
+  /** `serverlessLens.problems.*` changed. */
+  readonly onDidChangeProblems: vscode.Event<void>;
 
   constructor() {
     super();
     this.onDidChangeAws = this.emitter('aws').event;
     this.onDidChangeTraces = this.emitter('traces').event;
+    this.onDidChangeSource = this.emitter('source').event;
+    this.onDidChangeCodeLens = this.emitter('codeLens').event;
+    this.onDidChangeProblems = this.emitter('problems').event;
     this._register(vscode.workspace.onDidChangeConfiguration((event) => this.onConfigurationChanged(event)));
   }
 

@@ -7,7 +7,7 @@
 export const CONFIG_SECTION = 'serverlessLens';
 
 /** Settings groups; a change in a group fires that group's event in `config.ts`. */
-export type SettingGroup = 'aws' | 'traces';
+export type SettingGroup = 'aws' | 'traces' | 'source' | 'codeLens' | 'problems';
 
 interface StringSetting {
   readonly type: 'string';
@@ -23,7 +23,20 @@ interface NumberSetting {
   readonly group: SettingGroup;
 }
 
-export type SettingSpec = StringSetting | NumberSetting;
+interface BooleanSetting {
+  readonly type: 'boolean';
+  readonly default: boolean;
+  readonly group: SettingGroup;
+}
+
+/** An object of string values, such as path mappings (`{"/var/task/": "${workspaceFolder}/dist/"}`). */
+interface StringMapSetting {
+  readonly type: 'object';
+  readonly default: Readonly<Record<string, string>>;
+  readonly group: SettingGroup;
+}
+
+export type SettingSpec = StringSetting | NumberSetting | BooleanSetting | StringMapSetting;
 
 /** Keys are relative to `serverlessLens.`. */
 export const SETTINGS = {
@@ -34,11 +47,17 @@ export const SETTINGS = {
   'traces.pageSize': { type: 'number', default: 50, minimum: 5, maximum: 1000, group: 'traces' },
   'traces.fetchConcurrency': { type: 'number', default: 4, minimum: 1, maximum: 16, group: 'traces' },
   'traces.filterHistorySize': { type: 'number', default: 20, minimum: 0, maximum: 100, group: 'traces' },
+  'source.pathMappings': { type: 'object', default: {}, group: 'source' },
+  'codeLens.enabled': { type: 'boolean', default: true, group: 'codeLens' },
+  'problems.enabled': { type: 'boolean', default: true, group: 'problems' },
+  'problems.maxAgeMinutes': { type: 'number', default: 60, minimum: 5, maximum: 1440, group: 'problems' },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;
 
-export type SettingValue<K extends SettingKey> = (typeof SETTINGS)[K]['type'] extends 'number' ? number : string;
+type ValueOfType<T> = T extends 'number' ? number : T extends 'boolean' ? boolean : T extends 'object' ? Readonly<Record<string, string>> : string;
+
+export type SettingValue<K extends SettingKey> = ValueOfType<(typeof SETTINGS)[K]['type']>;
 
 /**
  * Groups whose change invalidates the AWS connection (clients, caches, in-flight requests), like
@@ -65,8 +84,28 @@ export function coerceSetting<K extends SettingKey>(key: K, raw: unknown): Setti
   if (spec.type === 'string') {
     return (typeof raw === 'string' ? raw.trim() : spec.default) as SettingValue<K>;
   }
+  if (spec.type === 'boolean') {
+    return (typeof raw === 'boolean' ? raw : spec.default) as SettingValue<K>;
+  }
+  if (spec.type === 'object') {
+    return coerceStringMap(raw, spec.default) as SettingValue<K>;
+  }
   if (typeof raw !== 'number' || !Number.isFinite(raw)) {
     return spec.default as SettingValue<K>;
   }
   return Math.min(spec.maximum, Math.max(spec.minimum, Math.round(raw))) as SettingValue<K>;
+}
+
+/** Keeps the string-valued entries of a hand-edited object; anything else falls back to `fallback`. */
+function coerceStringMap(raw: unknown, fallback: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return fallback;
+  }
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value === 'string' && key !== '') {
+      result[key] = value;
+    }
+  }
+  return result;
 }
