@@ -2,10 +2,14 @@
  * The timeline webview protocol, described once and used by both sides.
  *
  * Order of events: the host creates the panel and waits; the webview posts `ready` once its
- * script runs; only then does the host post `loading` / `trace` / `error`. Every message the
- * host receives goes through `parseTimelineToHost` first: the webview is an untrusted boundary.
+ * script runs; only then does the host post `loading` / `trace` / `error`. The `trace` message
+ * carries the rows in columnar form (`TimelineRows`), not the `Trace`; the webview asks for a
+ * span's full record with `requestSpan` when it shows its details, and the host answers `span`.
+ * Every message the host receives goes through `parseTimelineToHost` first: the webview is an
+ * untrusted boundary.
  */
-import type { Trace } from './traceModel';
+import type { TimelineRows, TimelineTraceHeader } from './timelineRows';
+import type { Span } from './traceModel';
 
 /** The panel's webview type, also used by the serializer that restores it after a reload. */
 export const TIMELINE_VIEW_TYPE = 'serverlessLens.traceTimeline';
@@ -32,7 +36,9 @@ export type HostToTimelineMessage =
   | { type: 'loading'; traceId: string; message: string }
   | {
       type: 'trace';
-      trace: Trace;
+      header: TimelineTraceHeader;
+      /** Typed-array columns: VS Code (1.57+) posts them as binary blocks, not as JSON. */
+      rows: TimelineRows;
       source: TraceSourceKind;
       /** Label of the source shown in the header, such as `AWS · prod (eu-west-1)`. */
       sourceLabel: string;
@@ -42,16 +48,21 @@ export type HostToTimelineMessage =
       restore?: TimelineViewState;
     }
   | { type: 'error'; traceId: string; message: string; canRetry: boolean }
-  | { type: 'revealSpan'; spanId: string };
+  | { type: 'revealSpan'; spanId: string }
+  /** The answer to `requestSpan`: the full span, from the trace the panel holds. */
+  | { type: 'span'; span: Span };
 
 export type TimelineToHostMessage =
   | { type: 'ready' }
   | { type: 'spanSelected'; spanId: string }
+  /** Asks for the full record of a span of the trace shown; unknown ids get no answer. */
+  | { type: 'requestSpan'; spanId: string }
   | { type: 'copy'; text: string; what: 'traceId' | 'spanId' | 'value' }
   | { type: 'openInConsole' }
   | { type: 'retry' };
 
 const MAX_TEXT = 100_000;
+const MAX_ID = 200;
 
 function isShortString(value: unknown, max = MAX_TEXT): value is string {
   return typeof value === 'string' && value.length <= max;
@@ -74,7 +85,10 @@ export function parseTimelineToHost(raw: unknown): TimelineToHostMessage | undef
     case 'retry':
       return { type: 'retry' };
     case 'spanSelected':
-      return isShortString(message.spanId, 200) ? { type: 'spanSelected', spanId: message.spanId } : undefined;
+      return isShortString(message.spanId, MAX_ID) ? { type: 'spanSelected', spanId: message.spanId } : undefined;
+    case 'requestSpan':
+      // The host looks the id up in a map: an empty or oversized id can only be a bad message.
+      return isShortString(message.spanId, MAX_ID) && message.spanId !== '' ? { type: 'requestSpan', spanId: message.spanId } : undefined;
     case 'copy': {
       const what = message.what;
       if (!isShortString(message.text) || (what !== 'traceId' && what !== 'spanId' && what !== 'value')) {

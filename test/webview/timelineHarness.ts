@@ -2,8 +2,11 @@
  * Runs the built timeline webview (dist/webview) in headless Chromium under the real CSP.
  * A tiny HTTP server on 127.0.0.1 serves the bundle and a page made by `renderWebviewHtml`
  * (the policy is sent as a header too). `acquireVsCodeApi` is VS Code's API, not ours, so the
- * harness provides a stand-in that records posted messages and keeps state in memory.
- * Build first: `node esbuild.mjs`.
+ * harness provides a stand-in that records posted messages and keeps state in memory. It also
+ * plays the host panel's part the page depends on: `postTrace` sends what the panel sends (the
+ * real `encodeTimelineRows` of a built trace), and `requestSpan` is answered with the span of
+ * that same trace. Messages reach the page as a `message` event carrying real typed arrays,
+ * as VS Code delivers them. Build first: `node esbuild.mjs`.
  */
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -13,7 +16,11 @@ import { join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
+import { parseTimelineToHost } from '../../src/shared/timelineMessages';
 import type { HostToTimelineMessage, TimelineToHostMessage } from '../../src/shared/timelineMessages';
+import type { Trace } from '../../src/shared/traceModel';
+import { toPageJson, traceMessage, TYPED_TAG } from './hostMessages';
+import type { TraceMessageOptions } from './hostMessages';
 import { contentSecurityPolicy, makeNonce, renderWebviewHtml } from '../../src/shared/webviewHtml';
 
 const ROOT = join(__dirname, '..', '..');
@@ -181,6 +188,11 @@ declare global {
     __posted: unknown[];
     __state: unknown;
     __csp: CspViolation[];
+    /** Dispatches a host message given as `toPageJson` text (see `initScript`). */
+    __deliver: (json: string) => void;
+    /** Parses `toPageJson` text into `window.__staged` without dispatching it. */
+    __stage: (json: string) => void;
+    __staged: unknown;
   }
 }
 
@@ -198,11 +210,27 @@ function initScript(initialState: unknown): string {
     if (acquired) { throw new Error('acquireVsCodeApi may only be called once'); }
     acquired = true;
     return Object.freeze({
-      postMessage: (message) => { window.__posted.push(JSON.parse(JSON.stringify(message))); },
+      postMessage: (message) => {
+        const copy = JSON.parse(JSON.stringify(message));
+        window.__posted.push(copy);
+        if (typeof window.__toHost === 'function') { void window.__toHost(copy); }
+      },
       getState: () => window.__state,
       setState: (state) => { window.__state = JSON.parse(JSON.stringify(state)); },
     });
   };
+  const TYPED = { Int32Array, Float64Array, Uint8Array };
+  const revive = (json) => JSON.parse(json, (key, value) => {
+    if (value && typeof value === 'object' && typeof value['${TYPED_TAG}'] === 'string') {
+      const Type = TYPED[value['${TYPED_TAG}']];
+      if (!Type) { throw new Error('unexpected typed array ' + value['${TYPED_TAG}']); }
+      return Type.from(value.data);
+    }
+    return value;
+  });
+  // window.postMessage structured-clones the data, as VS Code's webview transport does.
+  window.__deliver = (json) => window.postMessage(revive(json), '*');
+  window.__stage = (json) => { window.__staged = revive(json); };
   document.addEventListener('securitypolicyviolation', (event) => {
     window.__csp.push({ directive: event.violatedDirective, blockedURI: event.blockedURI, sample: event.sample });
   });
@@ -256,6 +284,8 @@ function startServer(theme: HarnessTheme): Promise<{ server: Server; origin: str
 export class TimelineHarness {
   readonly dialogs: string[] = [];
   readonly pageErrors: string[] = [];
+  /** The trace last sent with `postTrace`: what the host panel would hold to answer `requestSpan`. */
+  private hostTrace: Trace | undefined;
 
   private constructor(
     private readonly browser: Browser,
@@ -280,6 +310,7 @@ export class TimelineHarness {
       void dialog.dismiss();
     });
     page.on('pageerror', (error) => harness.pageErrors.push(String(error)));
+    await page.exposeFunction('__toHost', (message: unknown) => harness.receive(message));
     await page.addInitScript({ content: initScript(options.initialState) });
     return harness;
   }
@@ -292,7 +323,32 @@ export class TimelineHarness {
 
   /** Delivers a host message the way VS Code does: a `message` event on the window. */
   async post(message: HostToTimelineMessage): Promise<void> {
-    await this.page.evaluate((m: unknown) => window.postMessage(m, '*'), message as unknown);
+    await this.page.evaluate((json: string) => window.__deliver(json), toPageJson(message));
+  }
+
+  /** Posts `trace` as the host panel does, and keeps it to answer the page's `requestSpan`. */
+  async postTrace(trace: Trace, options: TraceMessageOptions = {}): Promise<void> {
+    this.hostTrace = trace;
+    await this.post(traceMessage(trace, options));
+  }
+
+  /** Puts a message into the page as `window.__staged` (typed arrays intact) without sending it. */
+  async stage(message: HostToTimelineMessage): Promise<void> {
+    await this.page.evaluate((json: string) => window.__stage(json), toPageJson(message));
+  }
+
+  /** The host panel's reply to `requestSpan`, and nothing more: unknown ids get no answer. */
+  private receive(message: unknown): void {
+    // The panel validates what the page posts; so does its stand-in.
+    const request = parseTimelineToHost(message);
+    if (request?.type !== 'requestSpan' || this.hostTrace === undefined) {
+      return;
+    }
+    const span = this.hostTrace.spans.find((s) => s.id === request.spanId);
+    if (span !== undefined) {
+      // Not awaited: the page's postMessage does not wait for the host either.
+      this.post({ type: 'span', span }).catch(() => undefined);
+    }
   }
 
   async posted(): Promise<TimelineToHostMessage[]> {

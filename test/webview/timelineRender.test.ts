@@ -1,13 +1,15 @@
 // The built timeline webview in headless Chromium, over the real scorekeep trace: rows, ARIA,
-// selection, keyboard, search, restore and the messages it posts to the host.
+// selection, keyboard, search, restore, details fetched from the host, and the messages it posts.
+// The harness posts what the host panel posts (the encoded rows) and answers `requestSpan`.
 import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildTrace } from '../../src/core/traceBuilder';
-import type { HostToTimelineMessage, TimelineViewState } from '../../src/shared/timelineMessages';
+import type { TimelineToHostMessage, TimelineViewState } from '../../src/shared/timelineMessages';
 import type { Trace } from '../../src/shared/traceModel';
 import { lambdaInvocation, segment, subsegment, dynamoDbCall } from '../builders/segmentBuilder';
+import { traceMessage } from './hostMessages';
 import { TimelineHarness } from './timelineHarness';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'xray-api-responses', 'awsdocs-xray-BatchGetTraces-scorekeep-with-lambda.json');
@@ -31,10 +33,6 @@ const ID = {
   dynamo: '4cd3f10b76c624b4',
   dynamoInferred: '17ba309b32c7fbaf',
 };
-
-function traceMessage(trace: Trace, restore?: TimelineViewState): HostToTimelineMessage {
-  return { type: 'trace', trace, source: 'aws', sourceLabel: 'AWS · default (us-west-2)', canOpenInConsole: true, ...(restore ? { restore } : {}) };
-}
 
 interface RowInfo {
   id: string;
@@ -74,8 +72,19 @@ async function selectedId(): Promise<string | undefined> {
   return (await rows()).find((r) => r.selected === 'true')?.id;
 }
 
+/** What the page asked of the host besides details (`requestSpan` is the details fetch). */
+function withoutDetailRequests(messages: TimelineToHostMessage[]): TimelineToHostMessage[] {
+  return messages.filter((m) => m.type !== 'requestSpan');
+}
+
+/** Waits until the details pane shows the full record of the span named `name`. */
+async function detailsOf(name: string): Promise<string> {
+  await harness.page.waitForFunction((n) => document.querySelector('.tl-details .tl-details-title')?.textContent === n, name);
+  return (await harness.page.textContent('.tl-details')) ?? '';
+}
+
 async function showTrace(trace: Trace, restore?: TimelineViewState): Promise<void> {
-  await harness.post(traceMessage(trace, restore));
+  await harness.postTrace(trace, restore ? { restore } : {});
   await harness.page.waitForSelector(`[role="treeitem"][data-span-id="${trace.spans[0]?.id ?? ''}"]`);
   await settle();
   await harness.clearPosted();
@@ -125,12 +134,15 @@ describe('timeline webview: scorekeep trace', () => {
     assert.equal(width, '100%');
   });
 
-  test('clicking a row posts exactly spanSelected and shows the span details', async () => {
+  test('clicking a row posts spanSelected, asks the host for the span and shows its details', async () => {
     await harness.page.click(`[role="treeitem"][data-span-id="${ID.sns}"] .tl-label`);
     await harness.waitForPosted((m) => m.type === 'spanSelected');
-    assert.deepEqual(await harness.posted(), [{ type: 'spanSelected', spanId: ID.sns }]);
+    assert.deepEqual(await harness.posted(), [
+      { type: 'requestSpan', spanId: ID.sns },
+      { type: 'spanSelected', spanId: ID.sns },
+    ]);
     assert.equal(await selectedId(), ID.sns);
-    const details = (await harness.page.textContent('.tl-details')) ?? '';
+    const details = await detailsOf('SNS');
     assert.match(details, /Publish/);
     assert.match(details, /arn:aws:sns:us-west-2:123456789012:awseb-e-ruag3jyweb-stack-NotificationTopic-6B829NT9V5O9/);
     assert.match(details, /Start offset/);
@@ -179,8 +191,11 @@ describe('timeline webview: scorekeep trace', () => {
     assert.equal(await selectedId(), ID.dynamoInferred);
     await page.keyboard.press('Enter');
     assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('tl-details')), true);
-    const posted = await harness.posted();
+    const all = await harness.posted();
+    const posted = withoutDetailRequests(all);
     assert.ok(posted.length > 0 && posted.every((m) => m.type === 'spanSelected'));
+    const ids = new Set(TRACE.spans.map((s) => s.id));
+    assert.ok(all.every((m) => m.type !== 'requestSpan' || ids.has(m.spanId)), 'details are asked only for spans of the trace');
     assert.deepEqual(posted.at(-1), { type: 'spanSelected', spanId: ID.dynamoInferred });
   });
 
@@ -241,18 +256,21 @@ describe('timeline webview: scorekeep trace', () => {
     assert.equal(state.selectedSpanId, ID.dynamo);
     assert.deepEqual(state.collapsedSpanIds, [ID.lambdaCall]);
     assert.equal(state.search, 'UserModel');
-    assert.equal('trace' in state || 'spans' in state, false, 'no trace data in the persisted state');
-    assert.deepEqual(await harness.posted(), [], 'restoring is not a user selection');
+    assert.equal('trace' in state || 'spans' in state || 'rows' in state, false, 'no trace data in the persisted state');
+    assert.deepEqual(withoutDetailRequests(await harness.posted()), [], 'restoring is not a user selection');
+    assert.match(await detailsOf('DynamoDB'), /scorekeep-user/, 'the restored selection shows its details');
   });
 
   test('copy and Open in AWS Console post the right messages', async () => {
     await harness.page.click('button[aria-label="Copy trace ID"]');
     await harness.page.click('button:has-text("Open in AWS Console")');
     await harness.page.click(`[role="treeitem"][data-span-id="${ID.dynamo}"]`);
+    // The button appears once the span's details arrive from the host.
     await harness.page.click('.tl-details button[aria-label="Copy Table"]');
     assert.deepEqual(await harness.posted(), [
       { type: 'copy', text: TRACE.id, what: 'traceId' },
       { type: 'openInConsole' },
+      { type: 'requestSpan', spanId: ID.dynamo },
       { type: 'spanSelected', spanId: ID.dynamo },
       { type: 'copy', text: 'scorekeep-user', what: 'value' },
     ]);
@@ -262,7 +280,7 @@ describe('timeline webview: scorekeep trace', () => {
     await harness.page.click('button:has-text("Collapse all")');
     await harness.post({ type: 'revealSpan', spanId: ID.init });
     await harness.page.waitForSelector(`[role="treeitem"][data-span-id="${ID.init}"][aria-selected="true"]`);
-    assert.match((await harness.page.textContent('.tl-details-title')) ?? '', /Initialization/);
+    await detailsOf('Initialization');
   });
 });
 
@@ -289,7 +307,7 @@ describe('timeline webview: states and statuses', () => {
 
   test('an empty trace says so and lists its warnings', async () => {
     const empty = buildTrace({ traceId: '1-59602603-23fc5b688855d396af79b496', documents: ['{not json'] });
-    await harness.post(traceMessage(empty));
+    await harness.postTrace(empty);
     await harness.page.waitForSelector('text=This trace has no spans.');
     const text = (await harness.page.textContent('.tl-empty')) ?? '';
     assert.ok(empty.warnings.length > 0);
@@ -303,7 +321,7 @@ describe('timeline webview: states and statuses', () => {
     lambda.invocation.child(dynamoDbCall('PutItem', 'orders').at(200, 10).throttle());
     const api = segment('api').at(0, 400).origin('AWS::ApiGateway::Stage').http('GET', 'https://api.example.com/orders', 502);
     const trace = buildTrace({ documents: [api.json(), lambda.service.parent(api.id).json(), lambda.fn.json()] });
-    await harness.post(traceMessage(trace));
+    await harness.postTrace(trace);
     await harness.page.waitForSelector('[role="treeitem"][data-status="fault"]');
     await settle();
     const shown = await rows();
@@ -319,10 +337,43 @@ describe('timeline webview: states and statuses', () => {
     }
   });
 
+  test('details wait for the host: "Loading details…", stale replies ignored, cause references followed by id', async () => {
+    const failing = subsegment('charge').at(20, 30).fault('PaymentDeclined', 'card declined', { exceptionId: 'abcdef0123456789' });
+    const caller = subsegment('checkout').at(10, 60).error().causeReference('abcdef0123456789');
+    const trace = buildTrace({ documents: [segment('shop').at(0, 100).child(caller, failing).json()] });
+    const byName = (name: string): Trace['spans'][number] => {
+      const span = trace.spans.find((s) => s.name === name);
+      assert.ok(span, name);
+      return span;
+    };
+    // Sent as the panel sends it, but the host stand-in is not given this trace: the test answers.
+    await harness.post(traceMessage(trace));
+    await harness.page.waitForSelector(`[role="treeitem"][data-span-id="${byName('checkout').id}"]`);
+    await harness.clearPosted();
+    await harness.page.click(`[role="treeitem"][data-span-id="${byName('checkout').id}"]`);
+    await harness.page.waitForSelector('.tl-details .tl-details-loading:has-text("Loading details…")');
+    assert.deepEqual((await harness.posted())[0], { type: 'requestSpan', spanId: byName('checkout').id });
+    await harness.post({ type: 'span', span: byName('shop') });
+    await settle();
+    assert.equal(await harness.page.locator('.tl-details .tl-details-loading').count(), 1, 'a reply for another span changes nothing');
+    await harness.post({ type: 'span', span: byName('checkout') });
+    const link = harness.page.locator('.tl-details .tl-cause-link');
+    assert.equal(await link.textContent(), 'charge', 'the referenced span is named from the rows');
+    await harness.clearPosted();
+    await link.click();
+    await harness.page.waitForSelector(`[role="treeitem"][data-span-id="${byName('charge').id}"][aria-selected="true"]`);
+    assert.deepEqual(await harness.posted(), [
+      { type: 'requestSpan', spanId: byName('charge').id },
+      { type: 'spanSelected', spanId: byName('charge').id },
+    ]);
+    await harness.post({ type: 'span', span: byName('charge') });
+    assert.equal(await harness.page.textContent('.tl-details .tl-exception-type'), 'PaymentDeclined');
+  });
+
   test('a large trace starts collapsed below depth 2 and keeps the DOM small', async () => {
     const { syntheticTraceDocuments } = await import('../builders/syntheticTrace');
     const trace = buildTrace({ documents: syntheticTraceDocuments(5000) });
-    await harness.post(traceMessage(trace));
+    await harness.postTrace(trace);
     await harness.page.waitForSelector('[role="treeitem"]');
     await settle();
     const rendered = await harness.page.locator('[role="treeitem"]').count();

@@ -30,7 +30,7 @@ describe('timeline webview: hostile trace content', () => {
     harness = await TimelineHarness.start();
     await harness.open();
     trace = hostileTrace();
-    await harness.post({ type: 'trace', trace, source: 'file', sourceLabel: SCRIPT, canOpenInConsole: false });
+    await harness.postTrace(trace, { source: 'file', sourceLabel: SCRIPT, canOpenInConsole: false });
     await harness.page.waitForSelector('[role="treeitem"]');
   });
   after(async () => {
@@ -45,6 +45,8 @@ describe('timeline webview: hostile trace content', () => {
     assert.equal(await page.textContent(`[data-span-id="${root.id}"] .tl-label`), IMG);
     assert.equal(await page.textContent(`[data-span-id="${child.id}"] .tl-label`), SCRIPT);
     await page.click(`[data-span-id="${root.id}"]`);
+    // Details come from the host on demand; wait for this span's, not the loading line.
+    await page.waitForSelector('.tl-details .tl-kv-value');
     const values = await page.$$eval('.tl-details .tl-kv-value, .tl-details .tl-json-value, .tl-details dt', (els) => els.map((e) => e.textContent));
     assert.ok(values.includes(SCRIPT), 'annotation value');
     assert.ok(values.includes(IMG), 'annotation key and metadata value');

@@ -4,6 +4,9 @@ import { Disposable, toDisposable } from '../lifecycle';
 import { renderWebviewHtml } from '../../shared/webviewHtml';
 import { TIMELINE_VIEW_TYPE, parseTimelineToHost } from '../../shared/timelineMessages';
 import type { HostToTimelineMessage, TimelineToHostMessage, TimelineViewState } from '../../shared/timelineMessages';
+import type { TimelineRows, TimelineTraceHeader } from '../../shared/timelineRows';
+import type { Span } from '../../shared/traceModel';
+import { encodeTimelineRows, encodeTraceHeader } from '../../core/timelineRows';
 import type { ComponentLogger } from '../logger';
 import type { AwsTraceSource, LoadedTrace } from './awsTraceSource';
 
@@ -15,16 +18,27 @@ export interface TimelinePanelDeps {
   logger: ComponentLogger;
 }
 
+/** What the webview is sent for a loaded trace; the `Trace` itself stays here. */
+interface EncodedTrace {
+  header: TimelineTraceHeader;
+  rows: TimelineRows;
+}
+
 const COPIED: Record<'traceId' | 'spanId' | 'value', string> = { traceId: 'Copied the trace ID', spanId: 'Copied the span ID', value: 'Copied' };
 
 /**
  * One trace in a webview panel. The page is built once; the host posts nothing until the webview
  * says `ready` (again after each time it is shown, as it is not retained while hidden), then
- * `loading` and `trace` or `error`. Every inbound message is validated before use.
+ * `loading` and `trace` or `error`. The webview gets the rows in columnar form and asks for a
+ * span's full record (`requestSpan`) when it shows its details, so the panel keeps the `Trace`.
+ * Every inbound message is validated before use.
  */
 export class TraceTimelinePanel extends Disposable {
   private readonly log: ComponentLogger;
   private loaded: LoadedTrace | undefined;
+  // Built on first post and kept: a hidden webview is rebuilt when shown again and asks anew.
+  private encoded: EncodedTrace | undefined;
+  private spansById: Map<string, Span> | undefined;
   private loading: AbortController | undefined;
   // UI state handed back by the serializer; sent with the first trace only.
   private restore: TimelineViewState | undefined;
@@ -119,11 +133,13 @@ export class TraceTimelinePanel extends Disposable {
         // A (re)started webview: show what is loaded, or load it.
         return this.loaded !== undefined ? this.postTrace(this.loaded) : this.load();
       case 'retry':
-        this.loaded = undefined;
+        this.setLoaded(undefined);
         return this.load();
       case 'spanSelected':
         this.selectedSpanId = message.spanId;
         return;
+      case 'requestSpan':
+        return this.postSpan(message.spanId);
       case 'copy':
         await vscode.env.clipboard.writeText(message.text);
         vscode.window.setStatusBarMessage(`$(copy) ${COPIED[message.what]}`, 3000);
@@ -144,7 +160,7 @@ export class TraceTimelinePanel extends Disposable {
       if (controller.signal.aborted || this.isDisposed) {
         return;
       }
-      this.loaded = loaded;
+      this.setLoaded(loaded);
       await this.postTrace(loaded);
     } catch (error) {
       if (controller.signal.aborted || this.isDisposed) {
@@ -159,13 +175,48 @@ export class TraceTimelinePanel extends Disposable {
     }
   }
 
+  private setLoaded(loaded: LoadedTrace | undefined): void {
+    this.loaded = loaded;
+    this.encoded = undefined;
+    this.spansById = undefined;
+  }
+
   private async postTrace(loaded: LoadedTrace): Promise<void> {
-    const message: HostToTimelineMessage = { type: 'trace', trace: loaded.trace, source: 'aws', sourceLabel: loaded.sourceLabel, canOpenInConsole: loaded.canOpenInConsole };
+    if (this.encoded === undefined) {
+      const rows = encodeTimelineRows(loaded.trace);
+      this.encoded = { header: encodeTraceHeader(loaded.trace, rows.count), rows };
+    }
+    const { header, rows } = this.encoded;
+    const message: HostToTimelineMessage = { type: 'trace', header, rows, source: 'aws', sourceLabel: loaded.sourceLabel, canOpenInConsole: loaded.canOpenInConsole };
     if (this.restore !== undefined) {
       message.restore = this.restore;
       this.restore = undefined;
     }
     await this.post(message);
+  }
+
+  /** Answers `requestSpan` from the loaded trace; an id it does not hold gets no answer. */
+  private async postSpan(spanId: string): Promise<void> {
+    const trace = this.loaded?.trace;
+    if (trace === undefined) {
+      this.log.debug(`timeline of ${this.traceId} asked for span ${spanId} before its trace loaded`);
+      return;
+    }
+    if (this.spansById === undefined) {
+      this.spansById = new Map();
+      for (const span of trace.spans) {
+        // The first of duplicate ids wins, as in the rows the webview was sent.
+        if (!this.spansById.has(span.id)) {
+          this.spansById.set(span.id, span);
+        }
+      }
+    }
+    const span = this.spansById.get(spanId);
+    if (span === undefined) {
+      this.log.warn(`timeline of ${this.traceId} asked for a span that is not in the trace: ${spanId}`);
+      return;
+    }
+    await this.post({ type: 'span', span });
   }
 
   private async post(message: HostToTimelineMessage): Promise<void> {

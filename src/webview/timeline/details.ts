@@ -27,7 +27,14 @@ function detailsHead(span: Span): HTMLElement {
   ]);
 }
 
+/** Shown while the selected span's full record is on its way from the host. */
+export function renderDetailsLoading(container: HTMLElement): void {
+  container.setAttribute('aria-busy', 'true');
+  container.replaceChildren(el('p', { className: 'tl-details-empty tl-details-loading tl-dim', text: 'Loading details…', attrs: { role: 'status' } }));
+}
+
 export function renderDetails(container: HTMLElement, span: Span | undefined, ctx: SectionContext): void {
+  container.removeAttribute('aria-busy');
   if (!span) {
     container.replaceChildren(el('p', { className: 'tl-details-empty tl-dim', text: 'Select a span to see its details.' }));
     return;

@@ -1,12 +1,13 @@
 /** The trace header: identity, timing, status, entry point, services, notices and warnings. */
 import type { TimelineToHostMessage } from '../../shared/timelineMessages';
-import type { Trace, TraceWarning } from '../../shared/traceModel';
+import type { TimelineTraceHeader } from '../../shared/timelineRows';
+import type { TraceWarning } from '../../shared/traceModel';
 import { button, el } from './dom';
 import { formatAbsolute, formatDuration, STATUS_LABEL } from './format';
 import { icon } from './icons';
 
 export interface HeaderInput {
-  trace: Trace;
+  header: TimelineTraceHeader;
   sourceLabel: string;
   canOpenInConsole: boolean;
   post: (message: TimelineToHostMessage) => void;
@@ -17,7 +18,7 @@ function fact(label: string, value: Node | string, className = ''): HTMLElement 
   return el('div', { className: `tl-fact ${className}`.trim() }, [el('span', { className: 'tl-fact-label', text: label }), valueNode]);
 }
 
-function statusValue(trace: Trace): HTMLElement {
+function statusValue(trace: TimelineTraceHeader): HTMLElement {
   return el('span', { className: `tl-fact-value tl-status status-${trace.status}`, attrs: { 'data-status': trace.status } }, [
     icon(trace.status),
     el('span', { text: STATUS_LABEL[trace.status] }),
@@ -25,7 +26,7 @@ function statusValue(trace: Trace): HTMLElement {
 }
 
 function titleLine(input: HeaderInput): HTMLElement {
-  const { trace, post } = input;
+  const { header: trace, post } = input;
   const copy = button('', 'tl-icon-button tl-copy-trace-id', () => post({ type: 'copy', text: trace.id, what: 'traceId' }), 'Copy trace ID');
   copy.appendChild(icon('copy'));
   const children: HTMLElement[] = [
@@ -44,7 +45,7 @@ function titleLine(input: HeaderInput): HTMLElement {
   return el('div', { className: 'tl-title-line' }, children);
 }
 
-function notices(trace: Trace): HTMLElement[] {
+function notices(trace: TimelineTraceHeader): HTMLElement[] {
   const out: HTMLElement[] = [];
   if (trace.inProgress) {
     out.push(el('div', { className: 'tl-notice tl-notice-progress', attrs: { role: 'note' } }, [icon('inProgress'), el('span', { text: 'In progress: some segments were not closed yet; their bars run to the end of the trace.' })]));
@@ -63,7 +64,7 @@ export function warningsList(warnings: readonly TraceWarning[]): HTMLElement {
   );
 }
 
-function warningsBlock(trace: Trace): HTMLElement | undefined {
+function warningsBlock(trace: TimelineTraceHeader): HTMLElement | undefined {
   if (trace.warnings.length === 0) {
     return undefined;
   }
@@ -73,7 +74,7 @@ function warningsBlock(trace: Trace): HTMLElement | undefined {
 }
 
 export function renderHeader(container: HTMLElement, input: HeaderInput): void {
-  const { trace } = input;
+  const { header: trace } = input;
   const services = trace.services.length > 0 ? trace.services.join(', ') : '—';
   const facts = el('div', { className: 'tl-facts' }, [
     fact('Started', formatAbsolute(trace.startEpochMs)),

@@ -1,9 +1,12 @@
 /**
  * Entry of the timeline webview. Posts `ready`, then renders whatever the host sends:
- * `loading`, `error`, `trace`, `revealSpan`. Only UI state is persisted (`TimelineViewState`).
+ * `loading`, `error`, `trace`, `revealSpan`, and `span` (a details reply). Only UI state is
+ * persisted (`TimelineViewState`).
  */
 import type { HostToTimelineMessage, TimelineViewState } from '../../shared/timelineMessages';
 import { parseTimelineViewState } from '../../shared/timelineMessages';
+import { isTimelineRows } from '../../shared/timelineRows';
+import type { Span } from '../../shared/traceModel';
 import { button, el } from './dom';
 import { renderHeader, warningsList } from './header';
 import { icon } from './icons';
@@ -24,7 +27,17 @@ function isHostMessage(data: unknown): data is HostToTimelineMessage {
     return false;
   }
   const type = (data as { type?: unknown }).type;
-  return type === 'loading' || type === 'error' || type === 'trace' || type === 'revealSpan';
+  return type === 'loading' || type === 'error' || type === 'trace' || type === 'revealSpan' || type === 'span';
+}
+
+/** Checked before use: a trace whose columns did not survive the transport must not break the page. */
+function isWellFormedTrace(message: TraceMessage): boolean {
+  const header: unknown = message.header;
+  return typeof header === 'object' && header !== null && typeof message.header.id === 'string' && Array.isArray(message.header.warnings) && isTimelineRows(message.rows);
+}
+
+function isSpan(value: unknown): value is Span {
+  return typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string';
 }
 
 function showState(className: string, children: (Node | undefined)[]): void {
@@ -47,32 +60,37 @@ function restoreFor(message: TraceMessage): TimelineViewState | undefined {
     return message.restore;
   }
   const saved = parseTimelineViewState(host.getState());
-  return saved && saved.traceId === message.trace.id ? saved : undefined;
+  return saved && saved.traceId === message.header.id ? saved : undefined;
 }
 
 function showEmpty(message: TraceMessage): void {
   view?.dispose();
   view = undefined;
   const header = el('header', { className: 'tl-header' });
-  renderHeader(header, { trace: message.trace, sourceLabel: message.sourceLabel, canOpenInConsole: message.canOpenInConsole, post: (m) => host.post(m) });
-  const warnings = message.trace.warnings;
+  renderHeader(header, { header: message.header, sourceLabel: message.sourceLabel, canOpenInConsole: message.canOpenInConsole, post: (m) => host.post(m) });
+  const warnings = message.header.warnings;
   const body = el('div', { className: 'tl-empty', attrs: { role: 'status' } }, [
     el('p', { text: 'This trace has no spans.' }),
     warnings.length > 0 ? el('p', { className: 'tl-dim', text: 'The trace builder reported:' }) : undefined,
     warnings.length > 0 ? warningsList(warnings) : undefined,
   ]);
   app.replaceChildren(el('div', { className: 'tl-root' }, [header, body]));
-  host.setState({ traceId: message.trace.id, source: message.source });
+  host.setState({ traceId: message.header.id, source: message.source });
 }
 
 function showTrace(message: TraceMessage): void {
-  if (message.trace.spans.length === 0) {
+  if (!isWellFormedTrace(message)) {
+    showError({ type: 'error', traceId: typeof message.header?.id === 'string' ? message.header.id : 'unknown', message: 'The trace could not be shown: the message from the extension was malformed.', canRetry: true });
+    return;
+  }
+  if (message.rows.count === 0) {
     showEmpty(message);
     return;
   }
   view?.dispose();
   view = new TimelineView(app, {
-    trace: message.trace,
+    header: message.header,
+    rows: message.rows,
     source: message.source,
     sourceLabel: message.sourceLabel,
     canOpenInConsole: message.canOpenInConsole,
@@ -107,6 +125,11 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     case 'revealSpan':
       if (!view?.selectSpanId(message.spanId, false)) {
         pendingReveal = message.spanId;
+      }
+      break;
+    case 'span':
+      if (isSpan(message.span)) {
+        view?.receiveSpan(message.span);
       }
       break;
   }

@@ -1,8 +1,10 @@
 /**
- * One timeline row: creation of a recyclable element and its update for a span. Updates write
- * only what changed, because rows are rebound on every scroll frame.
+ * One timeline row: creation of a recyclable element and its update for a row of the columnar
+ * `TimelineRows`. Updates write only what changed, because rows are rebound on every scroll frame.
  */
-import type { Span } from '../../shared/traceModel';
+import type { ServiceType, SpanStatus } from '../../shared/traceModel';
+import type { TimelineRows } from '../../shared/timelineRows';
+import { ROW_FLAG, SERVICE_TYPES, SPAN_KINDS, SPAN_STATUSES } from '../../shared/timelineRows';
 import { el } from './dom';
 import { formatDuration, SERVICE_LABEL, STATUS_LABEL } from './format';
 import { icon, labelledIcon, serviceIcon } from './icons';
@@ -29,7 +31,7 @@ export interface RowParts {
 }
 
 export interface RowBinding {
-  span: Span;
+  rows: TimelineRows;
   orderIndex: number;
   depth: number;
   expandable: boolean;
@@ -54,31 +56,6 @@ export function createRow(): RowParts {
   return { root, name, twisty, svc, label, secondary, marks, aria, bar, duration, boundIndex: -1, boundSvc: '' };
 }
 
-/** Short dim text after the name: the AWS operation and resource, or the HTTP method and status. */
-export function secondaryText(span: Span): string {
-  const aws = span.aws;
-  if (aws && (aws.operation || aws.tableName || aws.queueUrl || aws.topicArn)) {
-    const resource = aws.tableName ?? lastPart(aws.queueUrl, '/') ?? lastPart(aws.topicArn, ':') ?? aws.resourceNames?.[0];
-    return [aws.operation, resource].filter(Boolean).join(' · ');
-  }
-  const http = span.http;
-  if (http && (http.request?.method || http.response?.status !== undefined)) {
-    return [http.request?.method, http.response?.status].filter((v) => v !== undefined && v !== '').join(' ');
-  }
-  if (span.sql) {
-    return span.sql.databaseType ?? 'SQL';
-  }
-  return '';
-}
-
-function lastPart(value: string | undefined, separator: string): string | undefined {
-  if (!value) {
-    return undefined;
-  }
-  const parts = value.split(separator);
-  return parts[parts.length - 1] || value;
-}
-
 export function updateRow(row: RowParts, b: RowBinding): void {
   const root = row.root;
   if (row.boundIndex !== b.orderIndex) {
@@ -101,52 +78,75 @@ export function updateRow(row: RowParts, b: RowBinding): void {
   }
 }
 
+/** The decoded fields of one row that its element shows. */
+interface RowFields {
+  status: SpanStatus;
+  inferred: boolean;
+  flags: number;
+  startMs: number;
+  durationMs: number;
+}
+
+function rowFields(rows: TimelineRows, i: number): RowFields {
+  return {
+    status: SPAN_STATUSES[rows.status[i] as number] ?? 'ok',
+    inferred: SPAN_KINDS[rows.kind[i] as number] === 'inferred',
+    flags: rows.flags[i] as number,
+    startMs: rows.startMs[i] as number,
+    durationMs: rows.durationMs[i] as number,
+  };
+}
+
 /** Writes everything that depends only on the span, once per (re)binding. */
 function bindSpan(row: RowParts, b: RowBinding): void {
-  const span = b.span;
+  const { rows, orderIndex: i } = b;
   const root = row.root;
-  row.boundIndex = b.orderIndex;
-  root.id = `tl-row-${b.orderIndex}`;
-  root.dataset.index = String(b.orderIndex);
-  root.dataset.spanId = span.id;
-  root.dataset.status = span.status;
+  const fields = rowFields(rows, i);
+  const name = rows.names[i] ?? '';
+  row.boundIndex = i;
+  root.id = `tl-row-${i}`;
+  root.dataset.index = String(i);
+  root.dataset.spanId = rows.ids[i] ?? '';
+  root.dataset.status = fields.status;
   root.setAttribute('aria-level', String(b.depth + 1));
   row.name.style.paddingLeft = `${Math.min(b.depth, MAX_INDENT_LEVELS) * INDENT_PX + 4}px`;
   row.twisty.classList.toggle('leaf', !b.expandable);
-  if (row.boundSvc !== span.serviceType) {
-    row.boundSvc = span.serviceType;
-    row.svc.replaceChildren(serviceIcon(span.serviceType));
-    row.svc.title = SERVICE_LABEL[span.serviceType] ?? span.serviceType;
+  const serviceType: ServiceType = SERVICE_TYPES[rows.serviceType[i] as number] ?? 'internal';
+  if (row.boundSvc !== serviceType) {
+    row.boundSvc = serviceType;
+    row.svc.replaceChildren(serviceIcon(serviceType));
+    row.svc.title = SERVICE_LABEL[serviceType] ?? serviceType;
   }
-  row.label.textContent = span.name;
-  const secondary = secondaryText(span);
+  row.label.textContent = name;
+  const secondary = rows.secondary[i] ?? '';
   row.secondary.textContent = secondary;
-  root.title = secondary ? `${span.name} — ${secondary}` : span.name;
-  bindMarks(row, span);
-  bindBar(row, span, b.traceDurationMs);
-  row.duration.textContent = span.inProgress ? `${formatDuration(span.durationMs)}+` : formatDuration(span.durationMs);
+  root.title = secondary ? `${name} — ${secondary}` : name;
+  bindMarks(row, fields);
+  bindBar(row, fields, b.traceDurationMs);
+  const inProgress = (fields.flags & ROW_FLAG.inProgress) !== 0;
+  row.duration.textContent = inProgress ? `${formatDuration(fields.durationMs)}+` : formatDuration(fields.durationMs);
 }
 
-function bindMarks(row: RowParts, span: Span): void {
+function bindMarks(row: RowParts, f: RowFields): void {
   const marks: SVGSVGElement[] = [];
   const spoken: string[] = [];
-  if (span.status !== 'ok') {
-    marks.push(labelledIcon(span.status, STATUS_LABEL[span.status], `status-${span.status}`));
-    spoken.push(STATUS_LABEL[span.status]);
+  if (f.status !== 'ok') {
+    marks.push(labelledIcon(f.status, STATUS_LABEL[f.status], `status-${f.status}`));
+    spoken.push(STATUS_LABEL[f.status]);
   }
-  if (span.coldStart) {
+  if (f.flags & ROW_FLAG.coldStart) {
     marks.push(labelledIcon('coldStart', 'Cold start', 'mark-cold'));
     spoken.push('cold start');
   }
-  if (span.inProgress) {
+  if (f.flags & ROW_FLAG.inProgress) {
     marks.push(labelledIcon('inProgress', 'In progress', 'mark-progress'));
     spoken.push('in progress');
   }
-  if (span.clockSkew) {
+  if (f.flags & ROW_FLAG.clockSkew) {
     marks.push(labelledIcon('clockSkew', 'Clock skew: started before its parent, shown clamped', 'mark-skew'));
     spoken.push('clock skew');
   }
-  if (span.kind === 'inferred') {
+  if (f.inferred) {
     spoken.push('inferred');
   }
   if (marks.length > 0 || row.marks.firstChild) {
@@ -155,23 +155,23 @@ function bindMarks(row: RowParts, span: Span): void {
   row.aria.textContent = spoken.length > 0 ? `, ${spoken.join(', ')}` : '';
 }
 
-function bindBar(row: RowParts, span: Span, traceDurationMs: number): void {
+function bindBar(row: RowParts, f: RowFields, traceDurationMs: number): void {
   const total = traceDurationMs > 0 ? traceDurationMs : 1;
-  const left = clampPercent((span.startMs / total) * 100);
-  const width = clampPercent((span.durationMs / total) * 100);
+  const left = clampPercent((f.startMs / total) * 100);
+  const width = clampPercent((f.durationMs / total) * 100);
   row.bar.style.left = `${left}%`;
   row.bar.style.width = `${Math.min(width, 100 - left)}%`;
-  row.bar.className = `tl-bar status-${span.status}`;
-  if (span.kind === 'inferred') {
+  row.bar.className = `tl-bar status-${f.status}`;
+  if (f.inferred) {
     row.bar.classList.add('inferred');
   }
-  if (span.inProgress) {
+  if (f.flags & ROW_FLAG.inProgress) {
     row.bar.classList.add('in-progress');
   }
-  if (span.clockSkew) {
+  if (f.flags & ROW_FLAG.clockSkew) {
     row.bar.classList.add('skew');
   }
-  if (span.coldStart) {
+  if (f.flags & ROW_FLAG.coldStart) {
     row.bar.classList.add('cold');
   }
 }

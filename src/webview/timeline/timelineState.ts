@@ -2,9 +2,9 @@
  * The UI state of one rendered trace: collapsed set, visible rows, selection. Views subscribe
  * and re-render; the state never touches the DOM.
  */
-import type { Trace } from '../../shared/traceModel';
-import type { TreeIndex, VisibleRows } from './treeIndex';
-import { buildTreeIndex, computeVisible, hasChildren } from './treeIndex';
+import type { TimelineRows } from '../../shared/timelineRows';
+import type { VisibleRows } from './treeIndex';
+import { computeVisible, TreeIndex } from './treeIndex';
 
 /** Up to this many spans everything starts expanded; beyond, rows below depth 2 start hidden. */
 export const EXPAND_ALL_LIMIT = 2000;
@@ -19,14 +19,14 @@ export class TimelineState {
   selected = -1;
   private readonly listeners: ((change: StateChange) => void)[] = [];
 
-  constructor(readonly trace: Trace, collapsedIds: readonly string[] | undefined) {
-    this.index = buildTreeIndex(trace);
-    this.collapsed = new Uint8Array(this.index.spans.length);
+  constructor(rows: TimelineRows, collapsedIds: readonly string[] | undefined) {
+    this.index = new TreeIndex(rows);
+    this.collapsed = new Uint8Array(this.index.count);
     if (collapsedIds) {
       for (const id of collapsedIds) {
         this.markCollapsed(id);
       }
-    } else if (this.index.spans.length > EXPAND_ALL_LIMIT) {
+    } else if (this.index.count > EXPAND_ALL_LIMIT) {
       this.collapseFromDepth(1);
     }
     this.visible = computeVisible(this.index, this.collapsed);
@@ -43,8 +43,8 @@ export class TimelineState {
   }
 
   private markCollapsed(id: string): void {
-    const i = this.index.indexById.get(id);
-    if (i !== undefined && hasChildren(this.index, i)) {
+    const i = this.index.indexOf(id);
+    if (i !== undefined && this.index.hasChildren(i)) {
       this.collapsed[i] = 1;
     }
   }
@@ -53,7 +53,7 @@ export class TimelineState {
   private collapseFromDepth(depth: number): void {
     const { depth: depths } = this.index;
     for (let i = 0; i < depths.length; i++) {
-      if (depths[i] === depth && hasChildren(this.index, i)) {
+      if (depths[i] === depth && this.index.hasChildren(i)) {
         this.collapsed[i] = 1;
       }
     }
@@ -65,11 +65,11 @@ export class TimelineState {
   }
 
   spanId(i: number): string | undefined {
-    return this.index.spans[i]?.id;
+    return this.index.spanId(i);
   }
 
   isExpandable(i: number): boolean {
-    return hasChildren(this.index, i);
+    return this.index.hasChildren(i);
   }
 
   isCollapsed(i: number): boolean {
@@ -115,7 +115,7 @@ export class TimelineState {
   }
 
   select(i: number): void {
-    if (i === this.selected || i < -1 || i >= this.index.spans.length) {
+    if (i === this.selected || i < -1 || i >= this.index.count) {
       return;
     }
     this.selected = i;
@@ -129,7 +129,7 @@ export class TimelineState {
     const ids: string[] = [];
     for (let i = 0; i < this.collapsed.length; i++) {
       if (this.collapsed[i] === 1) {
-        ids.push(this.index.spans[i]?.id ?? '');
+        ids.push(this.index.spanId(i) ?? '');
       }
     }
     return ids;

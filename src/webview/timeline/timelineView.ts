@@ -3,8 +3,9 @@
  * Wires the state to the views and user input to the state; one instance per `trace` message.
  */
 import type { TimelineToHostMessage, TimelineViewState, TraceSourceKind } from '../../shared/timelineMessages';
-import type { Trace } from '../../shared/traceModel';
-import { renderDetails } from './details';
+import type { TimelineRows, TimelineTraceHeader } from '../../shared/timelineRows';
+import type { Span } from '../../shared/traceModel';
+import { DetailsPane } from './detailsPane';
 import type { SectionContext } from './detailsSections';
 import { el } from './dom';
 import { renderHeader } from './header';
@@ -21,7 +22,8 @@ import { EXPAND_ALL_LIMIT, TimelineState } from './timelineState';
 import { VirtualList } from './virtualList';
 
 export interface TimelineViewInput {
-  trace: Trace;
+  header: TimelineTraceHeader;
+  rows: TimelineRows;
   source: TraceSourceKind;
   sourceLabel: string;
   canOpenInConsole: boolean;
@@ -38,6 +40,7 @@ export class TimelineView implements TreeNavigator {
   readonly list: VirtualList<RowParts>;
   private readonly viewport: HTMLElement;
   private readonly details: HTMLElement;
+  private readonly detailsPane: DetailsPane;
   private readonly toolbar: Toolbar;
   private readonly ruler: HTMLElement;
   private readonly grid: HTMLElement;
@@ -45,12 +48,12 @@ export class TimelineView implements TreeNavigator {
   private persistTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly root: HTMLElement, private readonly input: TimelineViewInput) {
-    const { trace, restore } = input;
-    this.state = new TimelineState(trace, restore?.collapsedSpanIds);
-    this.search = new SpanSearch(this.state.index.spans);
+    const { header: traceHeader, rows, restore } = input;
+    this.state = new TimelineState(rows, restore?.collapsedSpanIds);
+    this.search = new SpanSearch(rows.searchText);
     this.detailsRatio = restore?.detailsRatio ?? DEFAULT_DETAILS_RATIO;
     const header = el('header', { className: 'tl-header' });
-    renderHeader(header, { trace, sourceLabel: input.sourceLabel, canOpenInConsole: input.canOpenInConsole, post: input.post });
+    renderHeader(header, { header: traceHeader, sourceLabel: input.sourceLabel, canOpenInConsole: input.canOpenInConsole, post: input.post });
     this.toolbar = createToolbar(
       {
         onQuery: (q) => this.runSearch(q),
@@ -59,15 +62,16 @@ export class TimelineView implements TreeNavigator {
         onExpandAll: () => this.state.expandAll(),
         onCollapseAll: () => this.state.collapseAll(),
       },
-      trace.spans.length > EXPAND_ALL_LIMIT,
+      rows.count > EXPAND_ALL_LIMIT,
     );
     this.ruler = el('div', { className: 'tl-ruler', attrs: { 'aria-hidden': 'true' } });
     this.grid = el('div', { className: 'tl-grid', attrs: { 'aria-hidden': 'true' } });
     const spacer = el('div', { className: 'tl-spacer' });
-    this.viewport = el('div', { className: 'tl-viewport', attrs: { role: 'tree', tabindex: '0', 'aria-label': `Spans of trace ${trace.id}` } }, [spacer]);
+    this.viewport = el('div', { className: 'tl-viewport', attrs: { role: 'tree', tabindex: '0', 'aria-label': `Spans of trace ${traceHeader.id}` } }, [spacer]);
     const columns = el('div', { className: 'tl-columns', attrs: { 'aria-hidden': 'true' } }, [el('div', { className: 'tl-col-name', text: 'Span' }), this.ruler, el('div', { className: 'tl-col-duration', text: 'Duration' })]);
     const treeArea = el('div', { className: 'tl-tree-area' }, [columns, el('div', { className: 'tl-tree-wrap' }, [this.grid, el('div', { className: 'tl-divider', attrs: { 'aria-hidden': 'true' } }), this.viewport])]);
     this.details = el('section', { className: 'tl-details', attrs: { tabindex: '-1', 'aria-label': 'Span details' } });
+    this.detailsPane = new DetailsPane(this.details, this.sectionContext(), (spanId) => input.post({ type: 'requestSpan', spanId }));
     const splitter = createSplitter(treeArea, this.details, this.detailsRatio, (ratio) => {
       this.detailsRatio = ratio;
       this.schedulePersist();
@@ -89,7 +93,7 @@ export class TimelineView implements TreeNavigator {
       this.toolbar.input.value = restore.search;
       this.runSearch(restore.search);
     }
-    const selected = restore?.selectedSpanId ? this.state.index.indexById.get(restore.selectedSpanId) : undefined;
+    const selected = restore?.selectedSpanId ? this.state.index.indexOf(restore.selectedSpanId) : undefined;
     if (selected !== undefined) {
       this.state.select(selected);
     } else {
@@ -99,7 +103,7 @@ export class TimelineView implements TreeNavigator {
       this.viewport.scrollTop = restore.scrollTop;
     }
     this.list.render();
-    renderRuler(this.ruler, this.grid, this.input.trace.durationMs);
+    renderRuler(this.ruler, this.grid, this.input.header.durationMs);
     new ResizeObserver(() => this.measureColumns()).observe(this.viewport);
   }
 
@@ -107,24 +111,23 @@ export class TimelineView implements TreeNavigator {
   private measureColumns(): void {
     const scrollbar = this.viewport.offsetWidth - this.viewport.clientWidth;
     this.root.style.setProperty('--tl-scrollbar', `${scrollbar}px`);
-    renderRuler(this.ruler, this.grid, this.input.trace.durationMs);
+    renderRuler(this.ruler, this.grid, this.input.header.durationMs);
   }
 
   private bindRow(row: RowParts, visibleRow: number): void {
-    const i = this.state.visible.rows[visibleRow] as number;
-    const span = this.state.index.spans[i];
-    if (!span) {
+    const i = this.state.visible.rows[visibleRow];
+    if (i === undefined || i < 0 || i >= this.state.index.count) {
       return;
     }
     updateRow(row, {
-      span,
+      rows: this.input.rows,
       orderIndex: i,
       depth: this.state.index.depth[i] as number,
       expandable: this.state.isExpandable(i),
       collapsed: this.state.isCollapsed(i),
       selected: i === this.state.selected,
       match: this.search.matchFlags[i] === 1,
-      traceDurationMs: this.input.trace.durationMs,
+      traceDurationMs: this.input.header.durationMs,
     });
   }
 
@@ -182,18 +185,23 @@ export class TimelineView implements TreeNavigator {
   }
 
   private showDetails(): void {
-    const span = this.state.index.spans[this.state.selected];
-    renderDetails(this.details, span, this.sectionContext());
+    this.detailsPane.show(this.state.spanId(this.state.selected));
+  }
+
+  /** The host's answer to `requestSpan`. */
+  receiveSpan(span: Span): void {
+    this.detailsPane.receive(span);
   }
 
   private sectionContext(): SectionContext {
     return {
-      traceStartEpochMs: this.input.trace.startEpochMs,
+      traceStartEpochMs: this.input.header.startEpochMs,
       copy: (text, what) => this.input.post({ type: 'copy', text, what }),
+      // Cause references name other spans by id; the rows know every id and name.
       selectSpan: (id) => this.selectSpanId(id, true),
       spanName: (id) => {
-        const i = this.state.index.indexById.get(id);
-        return i === undefined ? undefined : this.state.index.spans[i]?.name;
+        const i = this.state.index.indexOf(id);
+        return i === undefined ? undefined : this.input.rows.names[i];
       },
     };
   }
@@ -213,7 +221,7 @@ export class TimelineView implements TreeNavigator {
   }
 
   selectSpanId(spanId: string, user: boolean): boolean {
-    const i = this.state.index.indexById.get(spanId);
+    const i = this.state.index.indexOf(spanId);
     if (i === undefined) {
       return false;
     }
@@ -266,7 +274,7 @@ export class TimelineView implements TreeNavigator {
 
   viewState(): TimelineViewState {
     const state: TimelineViewState = {
-      traceId: this.input.trace.id,
+      traceId: this.input.header.id,
       source: this.input.source,
       collapsedSpanIds: this.state.collapsedIds(),
       scrollTop: this.viewport.scrollTop,

@@ -1,0 +1,30 @@
+// The host's validation of what the timeline webview posts: only the known shapes pass, rebuilt
+// with just their fields; anything else is dropped.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseTimelineToHost } from '../../../src/shared/timelineMessages';
+
+describe('parseTimelineToHost', () => {
+  test('accepts requestSpan with a span id and keeps only its fields', () => {
+    assert.deepEqual(parseTimelineToHost({ type: 'requestSpan', spanId: '4cd3f10b76c624b4' }), { type: 'requestSpan', spanId: '4cd3f10b76c624b4' });
+    assert.deepEqual(parseTimelineToHost({ type: 'requestSpan', spanId: 'abc', extra: { huge: 'x'.repeat(10) } }), { type: 'requestSpan', spanId: 'abc' });
+  });
+
+  test('rejects requestSpan without a usable span id', () => {
+    for (const spanId of [undefined, null, 42, {}, ['a'], '', 'x'.repeat(201)]) {
+      assert.equal(parseTimelineToHost({ type: 'requestSpan', spanId }), undefined, JSON.stringify(spanId));
+    }
+    assert.equal(parseTimelineToHost({ type: 'requestSpan' }), undefined);
+    assert.deepEqual(parseTimelineToHost({ type: 'requestSpan', spanId: 'x'.repeat(200) }), { type: 'requestSpan', spanId: 'x'.repeat(200) });
+  });
+
+  test('still accepts the other messages and rejects unknown or malformed ones', () => {
+    assert.deepEqual(parseTimelineToHost({ type: 'ready' }), { type: 'ready' });
+    assert.deepEqual(parseTimelineToHost({ type: 'spanSelected', spanId: 'a' }), { type: 'spanSelected', spanId: 'a' });
+    assert.deepEqual(parseTimelineToHost({ type: 'copy', text: 't', what: 'value' }), { type: 'copy', text: 't', what: 'value' });
+    assert.equal(parseTimelineToHost({ type: 'copy', text: 't', what: 'everything' }), undefined);
+    for (const raw of [undefined, null, 'requestSpan', 7, [], { type: 'span', span: {} }, { type: 'trace' }, { type: 'REQUESTSPAN', spanId: 'a' }]) {
+      assert.equal(parseTimelineToHost(raw), undefined, JSON.stringify(raw));
+    }
+  });
+});
