@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerConnectionCommands } from './host/commands/connectionCommands';
+import { registerSourceCommands } from './host/commands/sourceCommands';
 import { CommandRunner } from './host/commands/commandRunner';
 import { registerTraceCommands } from './host/commands/traceCommands';
 import { registerTracesViewCommands } from './host/commands/tracesViewCommands';
@@ -8,7 +9,9 @@ import { ConnectionController } from './host/connection/connectionController';
 import { ConnectionPicker } from './host/connection/connectionPicker';
 import { ConnectionStatusBar } from './host/connection/connectionStatusBar';
 import { SignIn } from './host/connection/signIn';
+import { ProjectIndexService } from './host/source/projectIndexService';
 import { ContextKeys } from './host/contextKeys';
+import { registerInsights } from './host/insights/registerInsights';
 import { toDisposable, disposeAll } from './host/lifecycle';
 import type { IDisposable } from './host/lifecycle';
 import { Logger, describeError } from './host/logger';
@@ -70,6 +73,9 @@ function compose(owned: IDisposable[], logger: Logger, context: vscode.Extension
     ...registerTraceCommands(runner, panels, source),
     ...registerConnectionCommands(runner, new ConnectionPicker(config), signIn, logger),
   );
+  const projectIndex = own(new ProjectIndexService(logger.for('project')));
+  owned.push(...registerSourceCommands({ runner, projectIndex, connections, traces: source, config, logger }));
+  owned.push(...registerInsights({ config, connections, runner, logger, projectIndex }));
   return createExtensionApi(tree, panels);
 }
 

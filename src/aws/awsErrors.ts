@@ -114,14 +114,33 @@ function missing(context: AwsErrorContext, cause: unknown): ClassifiedAwsError {
   };
 }
 
+/** CloudWatch Logs operations we call; every other operation is X-Ray's. */
+const LOGS_OPERATIONS = new Set(['FilterLogEvents', 'GetLogEvents', 'StartQuery', 'GetQueryResults', 'StartLiveTail', 'DescribeLogGroups']);
+
+interface ServiceFacts {
+  /** IAM prefix: `xray` or `logs`. */
+  prefix: string;
+  label: string;
+  /** The AWS managed policy that grants reading. */
+  policy: string;
+  covers: string;
+}
+
+function serviceOf(operation: string | undefined): ServiceFacts {
+  return operation !== undefined && LOGS_OPERATIONS.has(operation)
+    ? { prefix: 'logs', label: 'CloudWatch Logs', policy: 'CloudWatchLogsReadOnlyAccess', covers: 'reading log events' }
+    : { prefix: 'xray', label: 'X-Ray', policy: 'AWSXrayReadOnlyAccess', covers: 'reading traces' };
+}
+
 function accessDenied(facts: ErrorFacts, context: AwsErrorContext, cause: unknown): ClassifiedAwsError {
+  const service = serviceOf(context.operation);
   const parsed = /not authorized to perform:?\s*([A-Za-z0-9-]+:[A-Za-z0-9*]+)/.exec(facts.message)?.[1];
-  const action = parsed ?? (context.operation ? `xray:${context.operation}` : undefined);
+  const action = parsed ?? (context.operation ? `${service.prefix}:${context.operation}` : undefined);
   const profile = profileLabel(context);
-  const what = action ? `\`${action}\`` : 'this X-Ray action';
+  const what = action ? `\`${action}\`` : `this ${service.label} action`;
   return {
     kind: 'accessDenied',
-    message: `Access denied: profile '${profile}' is not allowed to call ${what}. Ask your administrator to grant ${what} (the AWS managed policy AWSXrayReadOnlyAccess covers reading traces).`,
+    message: `Access denied: profile '${profile}' is not allowed to call ${what}. Ask your administrator to grant ${what} (the AWS managed policy ${service.policy} covers ${service.covers}).`,
     ...(action ? { missingAction: action } : {}),
     cause,
   };
@@ -174,7 +193,7 @@ export function classifyAwsError(error: unknown, context: AwsErrorContext = {}):
   }
   if (INVALID_NAMES.has(facts.name) || facts.status === 400) {
     const detail = scrubSecrets(facts.message || facts.name);
-    return { kind: 'invalidRequest', message: `X-Ray rejected the request: ${detail}`, cause: error };
+    return { kind: 'invalidRequest', message: `${serviceOf(context.operation).label} rejected the request: ${detail}`, cause: error };
   }
   const detail = scrubSecrets(facts.message ? `${facts.name}: ${facts.message}` : facts.name);
   return { kind: 'unknown', message: `${operation} failed (${detail}). See the Serverless Lens log for details.`, cause: error };

@@ -3,6 +3,7 @@
  * the default credential chain, our user agent, a retry strategy that leaves throttling to us,
  * and a logging middleware that records operation, status and duration without secrets.
  */
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { XRayClient } from '@aws-sdk/client-xray';
 import type { XRayClientConfig } from '@aws-sdk/client-xray';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
@@ -113,8 +114,11 @@ function operationName(commandName: string | undefined): string {
   return commandName ? commandName.replace(/Command$/, '') : 'request';
 }
 
+/** What the logging middleware needs of a client; the CloudWatch Logs client fits it too. */
+type LoggableClient = Pick<XRayClient, 'middlewareStack'>;
+
 /** Logs each call once (operation, status, duration) and each attempt at debug level, redacted. */
-export function addLoggingMiddleware(client: XRayClient, logger: AwsLogger): void {
+export function addLoggingMiddleware(client: LoggableClient, logger: AwsLogger): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const operation = operationName(context.commandName);
@@ -148,6 +152,7 @@ export function addLoggingMiddleware(client: XRayClient, logger: AwsLogger): voi
 
 export class AwsClientFactory {
   private xrayClient: XRayClient | undefined;
+  private logsClient: CloudWatchLogsClient | undefined;
   private regionPromise: Promise<string> | undefined;
   private disposed = false;
 
@@ -192,10 +197,34 @@ export class AwsClientFactory {
     return this.xrayClient;
   }
 
+  /** CloudWatch Logs, with the same credentials, endpoint, retries and logging as `xray()`. */
+  logs(): CloudWatchLogsClient {
+    if (this.disposed) {
+      throw new Error('AwsClientFactory was disposed: the connection changed.');
+    }
+    this.logsClient ??= this.createLogs();
+    return this.logsClient;
+  }
+
   private createXRay(): XRayClient {
+    const client = new XRayClient(this.commonConfig());
+    addLoggingMiddleware(client, this.logger);
+    this.logger.debug(`[aws] X-Ray client for profile '${this.profileName()}'${this.endpointNote()}`);
+    return client;
+  }
+
+  private createLogs(): CloudWatchLogsClient {
+    const client = new CloudWatchLogsClient(this.commonConfig());
+    addLoggingMiddleware(client, this.logger);
+    this.logger.debug(`[aws] CloudWatch Logs client for profile '${this.profileName()}'${this.endpointNote()}`);
+    return client;
+  }
+
+  /** One configuration for every client, so they all sign, retry and time out alike. */
+  private commonConfig(): XRayClientConfig {
     const endpoint = nonEmpty(this.settings.endpointUrl);
     const profile = nonEmpty(this.settings.profile);
-    const client = new XRayClient({
+    return {
       region: () => this.region(),
       ...(endpoint ? { endpoint } : {}),
       // ignoreCache: a new connection must see credentials the user just refreshed (aws sso login, edited files).
@@ -204,16 +233,20 @@ export class AwsClientFactory {
       retryStrategy: new TransientOnlyRetryStrategy(this.options.maxAttempts ?? 3),
       maxAttempts: this.options.maxAttempts ?? 3,
       requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
-    });
-    addLoggingMiddleware(client, this.logger);
-    this.logger.debug(`[aws] X-Ray client for profile '${this.profileName()}'${endpoint ? ` at ${endpoint}` : ''}`);
-    return client;
+    };
+  }
+
+  private endpointNote(): string {
+    const endpoint = nonEmpty(this.settings.endpointUrl);
+    return endpoint ? ` at ${endpoint}` : '';
   }
 
   dispose(): void {
     this.disposed = true;
     this.xrayClient?.destroy();
     this.xrayClient = undefined;
+    this.logsClient?.destroy();
+    this.logsClient = undefined;
   }
 }
 

@@ -133,11 +133,27 @@ export function readSpanEssentials(record: JsonRecord, warnings: TraceWarning[])
     warnings.push({ ...fieldProblem(record, 'start_time'), spanId: id });
     return undefined;
   }
-  const endSeconds = readNumber(record, 'end_time');
+  if (!isPlausibleEpochSeconds(startSeconds)) {
+    warnings.push({ code: 'invalidField', message: `Skipped (sub)segment ${id}: start_time ${startSeconds} is not a time in epoch seconds`, spanId: id });
+    return undefined;
+  }
+  let endSeconds = readNumber(record, 'end_time');
+  if (endSeconds !== undefined && !isPlausibleEpochSeconds(endSeconds)) {
+    warnings.push({ code: 'invalidField', message: `(Sub)segment ${id}: end_time ${endSeconds} is not a time in epoch seconds; shown as in progress`, spanId: id });
+    endSeconds = undefined;
+  }
   const inProgress = readBoolean(record, 'in_progress') === true;
   if (inProgress || endSeconds !== undefined) {
     return { id, name, startSeconds, endSeconds: inProgress ? undefined : endSeconds, inProgress };
   }
   warnings.push({ code: 'missingField', message: `(Sub)segment ${id} has neither end_time nor in_progress; shown as in progress`, spanId: id });
   return { id, name, startSeconds, endSeconds: undefined, inProgress: true };
+}
+
+/**
+ * X-Ray times are epoch seconds. Values outside 0 .. 10^11 (about the year 5000) cannot be times:
+ * multiplied into milliseconds and subtracted they overflow the ruler to Infinity.
+ */
+function isPlausibleEpochSeconds(value: number): boolean {
+  return value >= 0 && value < 1e11;
 }

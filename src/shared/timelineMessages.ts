@@ -59,13 +59,43 @@ export type TimelineToHostMessage =
   | { type: 'requestSpan'; spanId: string }
   | { type: 'copy'; text: string; what: 'traceId' | 'spanId' | 'value' }
   | { type: 'openInConsole' }
-  | { type: 'retry' };
+  | { type: 'retry' }
+  /**
+   * "Go to source" on a failing span: the host opens the workspace line that threw (the first
+   * frame of the span's exceptions that is the user's own code), or the function's handler.
+   */
+  | { type: 'goToSource'; spanId: string }
+  /**
+   * A stack frame clicked in the details pane: `cause.exceptions[exceptionIndex].stack[frameIndex]`
+   * of the span, as the host sent it in `span`. Indexes are non-negative integers below
+   * `MAX_INDEX`; the host checks them against the span it holds.
+   */
+  | { type: 'openFrame'; spanId: string; exceptionIndex: number; frameIndex: number };
 
 const MAX_TEXT = 100_000;
 const MAX_ID = 200;
+/** Bound of exception and frame indexes: far above any real stack, small enough to be cheap. */
+export const MAX_INDEX = 10_000;
 
 function isShortString(value: unknown, max = MAX_TEXT): value is string {
   return typeof value === 'string' && value.length <= max;
+}
+
+/** A span id the host can look up: non-empty and at most `MAX_ID` characters. */
+function isSpanId(value: unknown): value is string {
+  return isShortString(value, MAX_ID) && value !== '';
+}
+
+function isIndex(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value < MAX_INDEX;
+}
+
+function parseOpenFrame(message: Record<string, unknown>): TimelineToHostMessage | undefined {
+  const { spanId, exceptionIndex, frameIndex } = message;
+  if (!isSpanId(spanId) || !isIndex(exceptionIndex) || !isIndex(frameIndex)) {
+    return undefined;
+  }
+  return { type: 'openFrame', spanId, exceptionIndex, frameIndex };
 }
 
 /**
@@ -88,7 +118,11 @@ export function parseTimelineToHost(raw: unknown): TimelineToHostMessage | undef
       return isShortString(message.spanId, MAX_ID) ? { type: 'spanSelected', spanId: message.spanId } : undefined;
     case 'requestSpan':
       // The host looks the id up in a map: an empty or oversized id can only be a bad message.
-      return isShortString(message.spanId, MAX_ID) && message.spanId !== '' ? { type: 'requestSpan', spanId: message.spanId } : undefined;
+      return isSpanId(message.spanId) ? { type: 'requestSpan', spanId: message.spanId } : undefined;
+    case 'goToSource':
+      return isSpanId(message.spanId) ? { type: 'goToSource', spanId: message.spanId } : undefined;
+    case 'openFrame':
+      return parseOpenFrame(message);
     case 'copy': {
       const what = message.what;
       if (!isShortString(message.text) || (what !== 'traceId' && what !== 'spanId' && what !== 'value')) {

@@ -4,7 +4,7 @@
  * them), not from the extension's code, so the suite compares the view against the server.
  */
 import type { SampleTrace } from '../support/sampleTraces';
-import type { ExpectedEndpoint } from './testEnv';
+import type { ExpectedEndpoint, ExpectedFunction } from './testEnv';
 
 /** The view's `traces.pageSize` default from package.json: the first page shows at most this many. */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -30,6 +30,7 @@ function countSpans(documents: readonly string[]): number {
 export function expectationsFor(traces: readonly SampleTrace[], pageSize = DEFAULT_PAGE_SIZE): ExpectedEndpoint {
   const newestFirst = [...traces].sort((a, b) => b.startTime - a.startTime).slice(0, pageSize);
   return {
+    functions: expectedFunctionStats(newestFirst),
     traces: newestFirst.map((trace) => ({
       id: trace.id,
       startTime: trace.startTime,
@@ -38,4 +39,80 @@ export function expectationsFor(traces: readonly SampleTrace[], pageSize = DEFAU
       spans: countSpans(trace.documents),
     })),
   };
+}
+
+type Doc = Record<string, unknown>;
+
+interface FunctionRun {
+  name: string;
+  durationMs: number;
+  coldStart: boolean;
+  failed: boolean;
+  endSeconds: number;
+  errorType?: string;
+}
+
+function asDoc(value: unknown): Doc | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Doc) : undefined;
+}
+
+function subsegmentsOf(doc: Doc): Doc[] {
+  return Array.isArray(doc.subsegments) ? doc.subsegments.map(asDoc).filter((sub): sub is Doc => sub !== undefined) : [];
+}
+
+function exceptionType(doc: Doc | undefined): string | undefined {
+  const exceptions = asDoc(doc?.cause)?.exceptions;
+  const first = Array.isArray(exceptions) ? asDoc(exceptions[0]) : undefined;
+  return typeof first?.type === 'string' ? first.type : undefined;
+}
+
+/** One run per `AWS::Lambda::Function` document (the samples record every invocation with one). */
+function functionRun(doc: Doc): FunctionRun | undefined {
+  if (doc.origin !== 'AWS::Lambda::Function' || typeof doc.name !== 'string' || typeof doc.start_time !== 'number' || typeof doc.end_time !== 'number') return undefined;
+  const subsegments = subsegmentsOf(doc);
+  const invocation = subsegments.find((sub) => sub.name === 'Invocation');
+  const failed = [doc, invocation].some((item) => item?.fault === true || item?.error === true);
+  const errorType = exceptionType(doc) ?? exceptionType(invocation);
+  return {
+    name: doc.name,
+    // Whole microseconds: X-Ray's resolution (epoch-second floats carry noise below it).
+    durationMs: Math.round((doc.end_time - doc.start_time) * 1e6) / 1000,
+    coldStart: subsegments.some((sub) => sub.name === 'Initialization'),
+    failed,
+    endSeconds: doc.end_time,
+    ...(failed && errorType !== undefined ? { errorType } : {}),
+  };
+}
+
+/**
+ * Per function: invocations, errors, cold starts, the nearest-rank p95 duration and the newest
+ * error's type, read straight from the segment documents (not through the extension's code).
+ */
+export function expectedFunctionStats(traces: readonly Pick<SampleTrace, 'documents'>[]): ExpectedFunction[] {
+  const runs = new Map<string, FunctionRun[]>();
+  for (const trace of traces) {
+    for (const text of trace.documents) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        continue;
+      }
+      const doc = asDoc(parsed);
+      const run = doc === undefined ? undefined : functionRun(doc);
+      if (run !== undefined) runs.set(run.name, [...(runs.get(run.name) ?? []), run]);
+    }
+  }
+  return [...runs].map(([functionName, list]) => {
+    const sorted = list.map((run) => run.durationMs).sort((a, b) => a - b);
+    const lastFailure = list.filter((run) => run.failed).sort((a, b) => b.endSeconds - a.endSeconds)[0];
+    return {
+      functionName,
+      invocations: list.length,
+      errors: list.filter((run) => run.failed).length,
+      coldStarts: list.filter((run) => run.coldStart).length,
+      p95Ms: sorted[Math.ceil(0.95 * sorted.length) - 1] ?? 0,
+      ...(lastFailure?.errorType !== undefined ? { lastErrorType: lastFailure.errorType } : {}),
+    };
+  });
 }

@@ -22,6 +22,7 @@ import { ensureCodeServer, startCodeServer, workbenchUrl } from './codeServer';
 import type { CodeServer } from './codeServer';
 import { TEST_PROFILE, TEST_REGION } from './testEnv';
 import type { ExpectedTrace, SuiteResult } from './testEnv';
+import { SOURCE_APP_FOLDER, buildSourceAppTraces } from './sourceAppTraces';
 import { startTestServers } from './testServers';
 import { prepareTestWorkspace, writeWorkspaceSettings } from './testWorkspace';
 import { runUiChecks } from './uiChecks';
@@ -117,7 +118,10 @@ async function main(): Promise<void> {
   }
   const entry = await ensureCodeServer(repo);
 
-  const servers = await startTestServers();
+  // Real failures of the built fixture app: jump-to-source needs their build output in the workspace.
+  const sourceApp = await buildSourceAppTraces();
+  cleanups.push({ name: 'source app build', run: async () => sourceApp.app.dispose() });
+  const servers = await startTestServers(sourceApp);
   cleanups.push({ name: 'local X-Ray servers', run: () => servers.close() });
   const { primary, expectations } = servers;
   log(`local X-Ray servers: ${primary.url} (${expectations.primary.traces.length} traces), ${servers.alternate.url} (${expectations.alternate.traces.length} traces)`);
@@ -131,6 +135,7 @@ async function main(): Promise<void> {
     profile: TEST_PROFILE,
     region: TEST_REGION,
     extraEnv: servers.env,
+    extraFolders: { [SOURCE_APP_FOLDER]: sourceApp.app.appDir },
   });
 
   const server = await startCodeServer({ entry, dir: join(tmp, 'code-server'), env: workspace.env });
@@ -152,6 +157,7 @@ async function main(): Promise<void> {
       repo,
       traces: expectations.primary.traces,
       traceToOpen: pickTraceToOpen(expectations.primary.traces),
+      sourceApp: sourceApp.expectations,
       // The README's pictures are refreshed on request only, so a test run leaves the tree clean.
       screenshots: { tracesView: join(screenshotDir, 'traces-view.png'), timeline: join(screenshotDir, 'timeline.png') },
       failureScreenshot: join(repo, '.test-run/ui-failure.png'),

@@ -12,6 +12,9 @@ export const ENV_XRAY_URL_ALT = 'SLENS_TEST_XRAY_URL_ALT';
 /** JSON of {@link SuiteExpectations}: what the Traces view should show for each endpoint. */
 export const ENV_EXPECTATIONS = 'SLENS_TEST_EXPECTATIONS';
 
+/** JSON of {@link SourceAppExpectations}: the built fixture app in the workspace and its failing traces. */
+export const ENV_SOURCE_APP = 'SLENS_TEST_SOURCE_APP';
+
 /** The line the suite prints last; the code-server runner reads its counts from it. */
 export const RESULT_MARKER = 'SLENS_MOCHA_RESULT';
 
@@ -30,14 +33,63 @@ export interface ExpectedTrace {
   spans: number;
 }
 
+/** What the traces of one endpoint say about one Lambda function (for the handler lenses). */
+export interface ExpectedFunction {
+  functionName: string;
+  invocations: number;
+  errors: number;
+  coldStarts: number;
+  /** Nearest-rank p95 of the function segment durations, in milliseconds. */
+  p95Ms: number;
+  /** Exception type of the newest failing invocation, when one failed and named it. */
+  lastErrorType?: string;
+}
+
+/** A failure of the sample traces that must become a problem at a line of the test workspace. */
+export interface ExpectedProblem {
+  /** Path relative to the workspace folder. */
+  file: string;
+  /** 1-based line that threw. */
+  line: number;
+  exceptionType: string;
+  /** Failing invocations behind it (the "(3 failures, …)" of the message). */
+  failures: number;
+  fault: boolean;
+}
+
 export interface ExpectedEndpoint {
   /** Traces inside the view's default time range, newest first. */
   traces: ExpectedTrace[];
+  /** Per Lambda function over those traces, by name. */
+  functions: ExpectedFunction[];
+  /** Set when the served traces include failures of a function whose source is in the workspace. */
+  problems?: ExpectedProblem[];
 }
 
 export interface SuiteExpectations {
   primary: ExpectedEndpoint;
   alternate: ExpectedEndpoint;
+}
+
+export interface SourceTraceExpectation {
+  traceId: string;
+  /** The `Invocation` subsegment that recorded the exception. */
+  spanId: string;
+  /** The `AWS::Lambda::Function` segment around it (its cause refers to the subsegment). */
+  functionSpanId: string;
+  /** The file "Go to source" must open, relative to the app folder. */
+  file: string;
+  /** The marker comment (`// @throws:<marker>`) on the line that threw. */
+  marker: string;
+  errorType: string;
+}
+
+export interface SourceAppExpectations {
+  /** The app's folder inside the workspace folder. */
+  folder: string;
+  traces: SourceTraceExpectation[];
+  /** A real Node stack of the CJS bundle (`/var/task/createOrder.js:1:NNN` frames). */
+  clipboardStack: string;
 }
 
 export interface SuiteResult {

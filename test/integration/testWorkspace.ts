@@ -17,6 +17,8 @@ export interface TestWorkspaceOptions {
   region: string;
   /** Variables added to the environment (test endpoints, expectations). */
   extraEnv?: Record<string, string>;
+  /** Folders copied into the workspace: name inside the workspace → source folder. */
+  extraFolders?: Record<string, string>;
 }
 
 export interface TestWorkspace {
@@ -29,6 +31,9 @@ export function prepareTestWorkspace(options: TestWorkspaceOptions): TestWorkspa
   mkdirSync(folder, { recursive: true });
   if (existsSync(options.template)) {
     cpSync(options.template, folder, { recursive: true });
+  }
+  for (const [name, source] of Object.entries(options.extraFolders ?? {})) {
+    cpSync(source, join(folder, name), { recursive: true });
   }
   writeWorkspaceSettings(folder, { endpointUrl: options.endpointUrl, profile: options.profile, region: options.region });
   const aws = writeFakeAwsFiles(join(options.dir, 'aws'), options.profile, options.region);

@@ -4,13 +4,13 @@
  * check counts as one test. The checks form a chain (each needs the previous one's state), so
  * after the first failure the rest are reported as failed without waiting for their timeouts.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 
 import type { CodeServer } from './codeServer';
 import { workbenchUrl } from './codeServer';
-import type { ExpectedTrace } from './testEnv';
+import type { ExpectedTrace, SourceAppExpectations } from './testEnv';
 import { consoleText, isNoise, newWorkbenchContext, runFromPalette } from './workbenchBrowser';
 
 export interface CheckResult {
@@ -27,6 +27,8 @@ export interface UiCheckOptions {
   /** Traces the Traces view should list (newest first) and the one to open by id. */
   traces: ExpectedTrace[];
   traceToOpen: string;
+  /** The built fixture app in the workspace and its failing traces; without it "Go to source" is not checked. */
+  sourceApp?: SourceAppExpectations;
   screenshots: { tracesView: string; timeline: string };
   /** Where a screenshot of the page goes when a check fails, to see what went wrong. */
   failureScreenshot: string;
@@ -71,6 +73,66 @@ async function screenshot(page: Page, path: string): Promise<void> {
   mkdirSync(dirname(path), { recursive: true });
   await page.mouse.move(0, 0);
   await page.screenshot({ path });
+}
+
+/**
+ * The selected row's details: its exception (type, message, frame links) and the Go to source
+ * button. The details come from the host after the click, so everything here waits for them.
+ */
+async function failingSpanDetails(page: Page): Promise<string> {
+  const frame = timeline(page);
+  const selected = frame.locator('[role="treeitem"][aria-selected="true"]');
+  const name = ((await selected.locator('.tl-label').textContent({ timeout: 10_000 })) ?? '').trim();
+  if (!(await selected.evaluate((row) => row.classList.contains('has-source')))) {
+    throw new Error(`the selected span "${name}" records no exception: the opened trace shows no failing span with one`);
+  }
+  const exception = frame.locator('.tl-details .tl-exception').first();
+  await exception.waitFor({ timeout: 20_000 });
+  const title = ((await frame.locator('.tl-details .tl-details-title').textContent()) ?? '').trim();
+  if (title !== name) throw new Error(`the details show "${title}", not the selected span "${name}"`);
+  await frame.locator('.tl-details .tl-go-to-source').waitFor({ timeout: 5_000 });
+  const type = ((await exception.locator('.tl-exception-type').textContent()) ?? '').trim();
+  if (type === '') throw new Error('the exception has no type text');
+  const links = await frame.locator('.tl-details .tl-frame-link').count();
+  const dimmed = await frame.locator('.tl-details .tl-frame-runtime').count();
+  return `"${name}": ${type}, ${links} frame link(s), ${dimmed} runtime frame(s)`;
+}
+
+/** 1-based line of the `@throws:<marker>` comment in the workspace copy of the fixture app. */
+function markerLine(workspace: string, appFolder: string, file: string, marker: string): number {
+  const lines = readFileSync(join(workspace, appFolder, file), 'utf8').split('\n');
+  const index = lines.findIndex((line) => line.includes(`@throws:${marker}`));
+  if (index < 0) throw new Error(`no @throws:${marker} comment in ${file}`);
+  return index + 1;
+}
+
+/** Opens the source trace, clicks Go to source, and checks the editor tab and its cursor line. */
+async function goToSourceOpensLine(page: Page, workspace: string, appFolder: string, source: NonNullable<SourceAppExpectations['traces'][number]>): Promise<string> {
+  const line = markerLine(workspace, appFolder, source.file, source.marker);
+  // One timeline at a time: two webviews would make the frame locators ambiguous.
+  await runFromPalette(page, 'View: Close All Editors');
+  await runFromPalette(page, 'Serverless Lens: Open Trace by ID');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(source.traceId);
+  await page.keyboard.press('Enter');
+  const row = timeline(page).locator(`[role="treeitem"][data-span-id="${source.spanId}"]`);
+  await row.click({ timeout: 30_000 });
+  const button = timeline(page).locator('.tl-details .tl-go-to-source');
+  await button.click({ timeout: 20_000 });
+  const fileName = basename(source.file);
+  await page.locator('.tabs-container .tab.active', { hasText: fileName }).first().waitFor({ timeout: 30_000 });
+  const status = page.locator('#status\\.editor\\.selection');
+  const expected = `Ln ${line},`;
+  // The cursor moves once the editor has revealed the line; poll the status bar until it says so.
+  const deadline = Date.now() + 15_000;
+  let shown = '';
+  while (Date.now() < deadline) {
+    shown = ((await status.textContent({ timeout: 5_000 }).catch(() => '')) ?? '').trim();
+    if (shown.startsWith(expected)) return `${fileName} at ${shown} (marker ${source.marker})`;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`${fileName} opened, but the status bar says "${shown}", expected line ${line} (marker ${source.marker})`);
 }
 
 export async function runUiChecks(options: UiCheckOptions): Promise<CheckResult[]> {
@@ -152,8 +214,10 @@ export async function runUiChecks(options: UiCheckOptions): Promise<CheckResult[
     await check('clicking a span row selects it', async () => {
       const rows = timelineRows(page);
       // The deepest failing span makes the telling screenshot: its details show the exception.
+      // Rows that record exceptions (`has-source`) first: a failing parent may only mirror its child.
+      const withException = timeline(page).locator('[role="treeitem"].has-source');
       const failing = timeline(page).locator('[role="treeitem"][data-status="fault"], [role="treeitem"][data-status="error"]');
-      const target = (await failing.count()) > 0 ? failing.last() : (await rows.count()) > 1 ? rows.nth(1) : rows.first();
+      const target = (await withException.count()) > 0 ? withException.last() : (await failing.count()) > 0 ? failing.last() : (await rows.count()) > 1 ? rows.nth(1) : rows.first();
       const spanId = await target.getAttribute('data-span-id');
       await target.click();
       const selected = timeline(page).locator(`[role="treeitem"][data-span-id="${spanId ?? ''}"][aria-selected="true"]`);
@@ -161,6 +225,14 @@ export async function runUiChecks(options: UiCheckOptions): Promise<CheckResult[
       await clearNotifications(page);
       await screenshot(page, options.screenshots.timeline);
       return `selected span ${spanId ?? '?'}`;
+    });
+
+    await check('the details of the clicked failing span show its exception and Go to source', async () => {
+      const detail = await failingSpanDetails(page);
+      // Retaken now that the details arrived from the host: the picture shows the exception.
+      await clearNotifications(page);
+      await screenshot(page, options.screenshots.timeline);
+      return detail;
     });
 
     await check('after a window reload the timeline comes back with its rows', async () => {
@@ -174,6 +246,14 @@ export async function runUiChecks(options: UiCheckOptions): Promise<CheckResult[
       await rows.first().waitFor({ timeout: 45_000 });
       return `${await rows.count()} span rows restored`;
     });
+
+    const source = options.sourceApp?.traces[0];
+    if (options.sourceApp !== undefined && source !== undefined) {
+      const app = options.sourceApp;
+      await check('"Go to source" in a failing trace of the built fixture app opens the line that threw', () => goToSourceOpensLine(page, options.folder, app.folder, source));
+    } else {
+      log('  - UI: "Go to source" not checked: the runner passed no source app traces');
+    }
   } finally {
     await context.close().catch(() => undefined);
   }

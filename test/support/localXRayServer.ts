@@ -1,9 +1,11 @@
 /**
  * A local X-Ray endpoint on 127.0.0.1 that speaks the REST-JSON wire protocol the real SDK
  * client uses, for GetTraceSummaries, BatchGetTraces, GetTraceSegmentDestination,
- * StartTraceRetrieval and ListRetrievedTraces. Tests point `XRayClient` at `url` and steer
- * failures (throttling, expired tokens, access denied, unprocessed ids, Transaction Search)
- * through the returned object.
+ * StartTraceRetrieval and ListRetrievedTraces, and (like LocalStack, on the same URL) the
+ * CloudWatch Logs JSON 1.1 protocol for FilterLogEvents (`localLogsHandlers.ts`). Tests point
+ * `XRayClient` and `CloudWatchLogsClient` at `url` and steer failures (throttling, expired
+ * tokens, access denied, unprocessed ids, Transaction Search, empty log pages) through the
+ * returned object.
  *
  * CLI (the demo and the extension-host tests):
  *   node --import tsx test/support/localXRayServer.ts [--port N] [--latency MS] [--count N]
@@ -13,6 +15,8 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LogsHandlers } from './localLogsHandlers';
+import type { LocalLogEvent } from './localLogsHandlers';
 import { ApiError, XRayHandlers } from './localXRayHandlers';
 import type { StoredTrace } from './localXRayHandlers';
 import { loadSampleTraces } from './sampleTraces';
@@ -23,6 +27,7 @@ export type LocalXRayOperation =
   | 'GetTraceSegmentDestination'
   | 'StartTraceRetrieval'
   | 'ListRetrievedTraces'
+  | 'FilterLogEvents'
   | 'Unknown';
 
 /** Failures `failNext` can inject, each with the status, type and message AWS sends. */
@@ -48,6 +53,10 @@ export interface LocalXRayServerOptions {
   retrievalPolls?: number;
   /** The server closes itself after this long without requests; default 10 minutes. */
   idleTimeoutMs?: number;
+  /** Matching log events per FilterLogEvents page; default 50. */
+  logsPageSize?: number;
+  /** Empty FilterLogEvents pages (with nextToken) before the first match; default 0. */
+  logsEmptyPages?: number;
 }
 
 export interface LocalXRayRequestRecord {
@@ -66,6 +75,9 @@ export interface LocalXRayRequestRecord {
   endTime?: number;
   filterExpression?: string;
   nextToken?: string;
+  /** FilterLogEvents: the group and pattern asked for. */
+  logGroupName?: string;
+  filterPattern?: string;
   /** Request headers as received (lower-case names), e.g. to compare with what a logger wrote. */
   headers: Record<string, string>;
 }
@@ -80,9 +92,13 @@ export interface LocalXRayServer {
   transactionSearch: boolean;
   segmentDestinationSupported: boolean;
   retrievalPolls: number;
+  logsPageSize: number;
+  logsEmptyPages: number;
   /** Throttle pattern: after every `every` passing requests, the next `burst` get 429. */
   throttleEvery: { every: number; burst: number; operation?: LocalXRayOperation } | undefined;
   setTraces(traces: readonly StoredTrace[]): void;
+  /** Creates (or replaces) a log group with these events; FilterLogEvents on any other group is ResourceNotFound. */
+  setLogEvents(group: string, events: readonly LocalLogEvent[]): void;
   /** The next `count` requests (of `operation`, if given) get 429 ThrottledException. */
   throttleNext(count: number, operation?: LocalXRayOperation): void;
   /** These ids come back in UnprocessedTraceIds the first time they are asked for. */
@@ -114,7 +130,7 @@ function failureError(kind: LocalXRayFailure, operation: LocalXRayOperation): Ap
     case 'invalidToken':
       return new ApiError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
     case 'accessDenied':
-      return new ApiError(403, 'AccessDeniedException', `User: arn:aws:iam::123456789012:user/dev is not authorized to perform: xray:${operation} on resource: *`);
+      return new ApiError(403, 'AccessDeniedException', `User: arn:aws:iam::123456789012:user/dev is not authorized to perform: ${operation === 'FilterLogEvents' ? 'logs' : 'xray'}:${operation} on resource: *`);
     case 'invalidRequest':
       return new ApiError(400, 'InvalidRequestException', 'Invalid filter expression: unexpected token at position 7');
     case 'internal':
@@ -131,13 +147,13 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
-function send(response: ServerResponse, status: number, body: unknown, errorType?: string): void {
+function send(response: ServerResponse, status: number, body: unknown, errorType?: string, contentType = 'application/json'): void {
   if (response.destroyed) {
     return;
   }
   const text = JSON.stringify(body);
   response.writeHead(status, {
-    'content-type': 'application/json',
+    'content-type': contentType,
     'content-length': Buffer.byteLength(text),
     'x-amzn-requestid': `local-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
     ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
@@ -158,6 +174,10 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
     get retrievalPolls() { return state.retrievalPolls; },
   });
   handlers.setTraces(options.traces ?? []);
+  const logs = new LogsHandlers({
+    get logsPageSize() { return state.logsPageSize; },
+    get logsEmptyPages() { return state.logsEmptyPages; },
+  });
   const throttles: { operation?: LocalXRayOperation }[] = [];
   const failures: { kind: LocalXRayFailure; operation?: LocalXRayOperation }[] = [];
   let inFlight = 0;
@@ -192,6 +212,7 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
         return handlers.getTraceSegmentDestination();
       case 'StartTraceRetrieval': return handlers.startTraceRetrieval(body);
       case 'ListRetrievedTraces': return handlers.listRetrievedTraces(body);
+      case 'FilterLogEvents': return logs.filterLogEvents(body);
       case 'Unknown': throw new ApiError(404, 'UnknownOperationException', 'Unknown operation.');
     }
   };
@@ -204,7 +225,10 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
       return;
     }
     const path = (request.url ?? '/').split('?')[0] ?? '/';
-    const operation = request.method === 'POST' ? PATHS[path] ?? 'Unknown' : 'Unknown';
+    const target = request.headers['x-amz-target'];
+    // JSON 1.1 services name the operation in a header; X-Ray's REST-JSON in the path.
+    const isLogs = typeof target === 'string' && target.startsWith('Logs_20140328.');
+    const operation = request.method !== 'POST' ? 'Unknown' : isLogs ? logsOperation(target) : PATHS[path] ?? 'Unknown';
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);
     const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v ?? '']));
@@ -221,11 +245,16 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
       if (typeof body.EndTime === 'number') record.endTime = body.EndTime;
       if (typeof body.FilterExpression === 'string') record.filterExpression = body.FilterExpression;
       if (typeof body.NextToken === 'string') record.nextToken = body.NextToken;
+      if (typeof body.nextToken === 'string') record.nextToken = body.nextToken;
+      if (typeof body.logGroupName === 'string') record.logGroupName = body.logGroupName;
+      if (typeof body.filterPattern === 'string') record.filterPattern = body.filterPattern;
       await delay(state.latencyMs);
       const failure = takeMatching(failures, operation);
       if (failure) throw failureError(failure.kind, operation);
       if (takeMatching(throttles, operation) || patternThrottles(operation)) {
-        throw new ApiError(429, 'ThrottledException', 'The request exceeds the maximum number of requests per second.');
+        throw operation === 'FilterLogEvents'
+          ? new ApiError(400, 'ThrottlingException', 'Rate exceeded')
+          : new ApiError(429, 'ThrottledException', 'The request exceeds the maximum number of requests per second.');
       }
       payload = dispatch(operation, body);
     } catch (error) {
@@ -239,7 +268,7 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
     record.status = status;
     record.finishedAt = Date.now();
     if (errorType) record.errorType = errorType;
-    send(response, status, payload, errorType);
+    send(response, status, payload, errorType, isLogs ? 'application/x-amz-json-1.1' : 'application/json');
   };
 
   const server: Server = createServer((request, response) => {
@@ -276,8 +305,11 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
     transactionSearch: options.transactionSearch ?? false,
     segmentDestinationSupported: options.segmentDestinationSupported ?? true,
     retrievalPolls: options.retrievalPolls ?? 2,
+    logsPageSize: options.logsPageSize ?? 50,
+    logsEmptyPages: options.logsEmptyPages ?? 0,
     throttleEvery: undefined,
     setTraces: (traces) => handlers.setTraces(traces),
+    setLogEvents: (group, events) => logs.setLogEvents(group, events),
     throttleNext: (count, operation) => {
       for (let i = 0; i < count; i += 1) throttles.push(operation ? { operation } : {});
     },
@@ -300,6 +332,10 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
     close,
   };
   return state;
+}
+
+function logsOperation(target: string): LocalXRayOperation {
+  return target === 'Logs_20140328.FilterLogEvents' ? 'FilterLogEvents' : 'Unknown';
 }
 
 function argValue(args: readonly string[], name: string): number | undefined {

@@ -15,4 +15,7 @@ export const COMMANDS = {
   showLogs: 'serverlessLens.showLogs',
   copyTraceId: 'serverlessLens.copyTraceId',
   openTraceInConsole: 'serverlessLens.openTraceInConsole',
+  goToSource: 'serverlessLens.goToSource',
+  resolveStackTrace: 'serverlessLens.resolveStackTrace',
+  showFunctionTraces: 'serverlessLens.showFunctionTraces',
 } as const;

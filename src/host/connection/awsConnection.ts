@@ -3,6 +3,7 @@ import { TraceStore } from '../traces/traceStore';
 import { loadAwsModules } from './awsModules';
 import type { XRayClient } from '@aws-sdk/client-xray';
 import type { AwsClientFactory, ConnectionSettings } from '../../aws/clientFactory';
+import type { InvocationError, InvocationErrorQuery } from '../../aws/cloudWatchLogs';
 import type { TraceSearchQuery } from '../../aws/xrayTraceSearch';
 import type { TraceSummary } from '../../shared/traceModel';
 import type { ConnectionConfig } from '../config';
@@ -87,6 +88,15 @@ export class AwsConnection extends Disposable {
   searchTraces(query: TraceSearchQuery, signal: AbortSignal): AsyncGenerator<TraceSummary[]> {
     this.log.debug(`trace search: ${query.startTime.toISOString()} to ${query.endTime.toISOString()}${query.filterExpression ? ` filter ${query.filterExpression}` : ''}`);
     return this.modules.traceSearch.searchTraceSummaries(this.xray(), query, this.requestSignal(signal));
+  }
+
+  /**
+   * The `Invoke Error` record of one Lambda request from CloudWatch Logs (the stack with
+   * columns), or undefined when the group or the line is absent. Throws `LogsReadError`.
+   */
+  findInvocationError(query: Omit<InvocationErrorQuery, 'signal'>, signal?: AbortSignal): Promise<InvocationError | undefined> {
+    this.log.debug(`invocation error lookup: ${query.logGroup} request ${query.requestId}`);
+    return this.modules.cloudWatchLogs.findInvocationError(this.factory.logs(), { ...query, signal: this.requestSignal(signal) });
   }
 
   override dispose(): void {

@@ -7,6 +7,7 @@
 import type * as ClientFactoryModule from '../../aws/clientFactory';
 import type * as AwsErrorsModule from '../../aws/awsErrors';
 import type * as AwsProfilesModule from '../../aws/awsProfiles';
+import type * as CloudWatchLogsModule from '../../aws/cloudWatchLogs';
 import type * as TraceFetcherModule from '../../aws/xrayTraceFetcher';
 import type * as TraceSearchModule from '../../aws/xrayTraceSearch';
 import type * as TraceBuilderModule from '../../core/traceBuilder';
@@ -16,6 +17,7 @@ export interface AwsModules {
   traceSearch: typeof TraceSearchModule;
   traceFetcher: typeof TraceFetcherModule;
   traceBuilder: typeof TraceBuilderModule;
+  cloudWatchLogs: typeof CloudWatchLogsModule;
 }
 
 let awsModules: Promise<AwsModules> | undefined;
@@ -29,7 +31,8 @@ export function loadAwsModules(): Promise<AwsModules> {
     import('../../aws/xrayTraceSearch'),
     import('../../aws/xrayTraceFetcher'),
     import('../../core/traceBuilder'),
-  ]).then(([clientFactory, traceSearch, traceFetcher, traceBuilder]) => ({ clientFactory, traceSearch, traceFetcher, traceBuilder }));
+    import('../../aws/cloudWatchLogs'),
+  ]).then(([clientFactory, traceSearch, traceFetcher, traceBuilder, cloudWatchLogs]) => ({ clientFactory, traceSearch, traceFetcher, traceBuilder, cloudWatchLogs }));
   return awsModules;
 }
 

@@ -26,11 +26,14 @@ export class ConnectionController extends Disposable {
   private readonly log: ComponentLogger;
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   private readonly regionResolved = this._register(new vscode.EventEmitter<string>());
+  private readonly opened = this._register(new vscode.EventEmitter<AwsConnection>());
 
   /** The connection was replaced: views reload, caches are gone. */
   readonly onDidChange = this.changed.event;
   /** The current connection resolved its region (for the status bar when the setting is empty). */
   readonly onDidResolveRegion = this.regionResolved.event;
+  /** A connection was opened and is now current (listeners that follow its trace cache attach here). */
+  readonly onDidOpen = this.opened.event;
 
   constructor(
     private readonly config: Config,
@@ -112,6 +115,7 @@ export class ConnectionController extends Disposable {
     }
     this.opening = undefined;
     this.current.value = connection;
+    this.opened.fire(connection);
     void connection.region().then(
       (region) => {
         if (this.current.value === connection) {

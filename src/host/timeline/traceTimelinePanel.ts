@@ -7,6 +7,7 @@ import type { HostToTimelineMessage, TimelineToHostMessage, TimelineViewState } 
 import type { TimelineRows, TimelineTraceHeader } from '../../shared/timelineRows';
 import type { Span } from '../../shared/traceModel';
 import { encodeTimelineRows, encodeTraceHeader } from '../../core/timelineRows';
+import { COMMANDS } from '../commands/commandIds';
 import type { ComponentLogger } from '../logger';
 import type { AwsTraceSource, LoadedTrace } from './awsTraceSource';
 
@@ -147,7 +148,35 @@ export class TraceTimelinePanel extends Disposable {
       case 'openInConsole':
         await vscode.env.openExternal(vscode.Uri.parse(await this.deps.source.consoleUrl(this.traceId)));
         return;
+      case 'goToSource':
+        return this.goToSource(message.spanId);
+      case 'openFrame':
+        return this.openFrame(message);
     }
+  }
+
+  /**
+   * Runs `serverlessLens.goToSource(traceId, spanId)` (host/commands/sourceCommands.ts) for a span
+   * of the loaded trace; a stale or forged id is dropped here, before any file is looked at.
+   */
+  private async goToSource(spanId: string): Promise<void> {
+    if (this.findSpan(spanId, 'goToSource') === undefined) {
+      return;
+    }
+    await vscode.commands.executeCommand(COMMANDS.goToSource, this.traceId, spanId);
+  }
+
+  /** The indexes passed validation as numbers; here they must also name a frame the span has. */
+  private async openFrame(message: Extract<TimelineToHostMessage, { type: 'openFrame' }>): Promise<void> {
+    const { spanId, exceptionIndex, frameIndex } = message;
+    const span = this.findSpan(spanId, 'openFrame');
+    if (span?.cause?.exceptions[exceptionIndex]?.stack[frameIndex] === undefined) {
+      if (span !== undefined) {
+        this.log.warn(`timeline of ${this.traceId} asked to open a frame span ${spanId} does not have: ${exceptionIndex}/${frameIndex}`);
+      }
+      return;
+    }
+    await vscode.commands.executeCommand(COMMANDS.goToSource, this.traceId, spanId, { exceptionIndex, frameIndex });
   }
 
   private async load(): Promise<void> {
@@ -197,10 +226,18 @@ export class TraceTimelinePanel extends Disposable {
 
   /** Answers `requestSpan` from the loaded trace; an id it does not hold gets no answer. */
   private async postSpan(spanId: string): Promise<void> {
+    const span = this.findSpan(spanId, 'requestSpan');
+    if (span !== undefined) {
+      await this.post({ type: 'span', span });
+    }
+  }
+
+  /** The span of the loaded trace with this id, or undefined (logged: the page should not ask). */
+  private findSpan(spanId: string, what: TimelineToHostMessage['type']): Span | undefined {
     const trace = this.loaded?.trace;
     if (trace === undefined) {
-      this.log.debug(`timeline of ${this.traceId} asked for span ${spanId} before its trace loaded`);
-      return;
+      this.log.debug(`timeline of ${this.traceId} sent ${what} for span ${spanId} before its trace loaded`);
+      return undefined;
     }
     if (this.spansById === undefined) {
       this.spansById = new Map();
@@ -213,10 +250,9 @@ export class TraceTimelinePanel extends Disposable {
     }
     const span = this.spansById.get(spanId);
     if (span === undefined) {
-      this.log.warn(`timeline of ${this.traceId} asked for a span that is not in the trace: ${spanId}`);
-      return;
+      this.log.warn(`timeline of ${this.traceId} sent ${what} for a span that is not in the trace: ${spanId}`);
     }
-    await this.post({ type: 'span', span });
+    return span;
   }
 
   private async post(message: HostToTimelineMessage): Promise<void> {

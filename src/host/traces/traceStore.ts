@@ -3,6 +3,8 @@ import type { TraceFetcher } from '../../aws/xrayTraceFetcher';
 import type { buildTrace } from '../../core/traceBuilder';
 import type { Trace } from '../../shared/traceModel';
 import type { AwsLogger } from '../../aws/clientFactory';
+import { toDisposable } from '../lifecycle';
+import type { IDisposable } from '../lifecycle';
 
 /** Thrown by `TraceStore.get` when the service has no trace with that id (wrong region, expired). */
 export class TraceNotFoundError extends Error {
@@ -50,6 +52,8 @@ export class TraceStore {
   private readonly timeHints = new Map<string, TimeWindow>();
   private cachedSpans = 0;
   private readonly maxSpans: number;
+  private readonly addListeners = new Set<(trace: Trace) => void>();
+  private readonly clearListeners = new Set<() => void>();
 
   constructor(private readonly options: TraceStoreOptions) {
     this.maxSpans = options.maxSpans ?? DEFAULT_MAX_SPANS;
@@ -63,6 +67,26 @@ export class TraceStore {
       this.cache.set(id, trace);
     }
     return trace;
+  }
+
+  /**
+   * Every cached trace, least recently used first; no fetch, no recency change. Lenses and
+   * problems read this instead of asking AWS, so scrolling and typing never cost a request.
+   */
+  traces(): Trace[] {
+    return [...this.cache.values()];
+  }
+
+  /** Calls `listener` with each trace built and cached from now on (a refetched id comes again). */
+  onDidAdd(listener: (trace: Trace) => void): IDisposable {
+    this.addListeners.add(listener);
+    return toDisposable(() => this.addListeners.delete(listener));
+  }
+
+  /** Calls `listener` when the cache is emptied (the connection that owns it closes). */
+  onDidClear(listener: () => void): IDisposable {
+    this.clearListeners.add(listener);
+    return toDisposable(() => this.clearListeners.delete(listener));
   }
 
   /** Remembers when a trace ran (from its summary), so a later fetch can narrow its search. */
@@ -104,6 +128,7 @@ export class TraceStore {
     this.cache.clear();
     this.timeHints.clear();
     this.cachedSpans = 0;
+    for (const listener of [...this.clearListeners]) listener();
   }
 
   private fetchMany(ids: readonly string[], options: PrefetchOptions): Promise<(Trace | undefined)[]> {
@@ -134,11 +159,23 @@ export class TraceStore {
       this.remember(trace);
       byId.set(fetched.id, trace);
       options.onTrace?.(trace);
+      this.announce(trace, logger);
     }
     if (result.missing.length > 0) {
       logger.debug(`traces not found: ${result.missing.join(', ')}`);
     }
     return byId;
+  }
+
+  /** A listener's failure must not fail the fetch that other callers wait for. */
+  private announce(trace: Trace, logger: AwsLogger): void {
+    for (const listener of [...this.addListeners]) {
+      try {
+        listener(trace);
+      } catch (error) {
+        logger.warn(`a trace listener failed: ${String(error)}`);
+      }
+    }
   }
 
   private timeHintOf(id: string): TimeWindow | undefined {

@@ -4,12 +4,17 @@ import { button, el } from './dom';
 import { formatAbsolute, formatDuration, SERVICE_LABEL, STATUS_LABEL } from './format';
 import { icon } from './icons';
 import { jsonNode } from './jsonTree';
+import { frameNode } from './sourceLinks';
 
 export interface SectionContext {
   traceStartEpochMs: number;
   copy: (text: string, what: 'spanId' | 'value') => void;
   selectSpan: (spanId: string) => void;
   spanName: (spanId: string) => string | undefined;
+  /** "Go to source" for a failing span (the button in the details head, `G`). */
+  goToSource: (spanId: string) => void;
+  /** Opens `cause.exceptions[exceptionIndex].stack[frameIndex]` of the span. */
+  openFrame: (spanId: string, exceptionIndex: number, frameIndex: number) => void;
 }
 
 type Value = string | number | boolean | undefined | null;
@@ -156,7 +161,8 @@ export function metadataSection(span: Span, ctx: SectionContext): HTMLElement | 
   return section('Metadata', el('div', { className: 'tl-json' }, entries.map(([ns, value]) => jsonNode(ns, value, copy, true))));
 }
 
-function exceptionNode(exception: SpanException): HTMLElement {
+/** `exceptionIndex` is the exception's index in `span.cause.exceptions`: frame links name it so. */
+function exceptionNode(span: Span, exception: SpanException, exceptionIndex: number, ctx: SectionContext): HTMLElement {
   const head = el('div', { className: 'tl-exception-head' }, [
     icon('fault'),
     el('span', { className: 'tl-exception-type', text: exception.type ?? 'Exception' }),
@@ -168,10 +174,7 @@ function exceptionNode(exception: SpanException): HTMLElement {
     exception.causeId ? `caused by exception ${exception.causeId}` : '',
     exception.id ? `id ${exception.id}` : '',
   ].filter(Boolean);
-  const frames = exception.stack.map((frame) => {
-    const where = frame.path ? ` (${frame.path}${frame.line !== undefined ? `:${frame.line}` : ''})` : '';
-    return el('div', { className: 'tl-frame', text: `${frame.label ?? '<anonymous>'}${where}` });
-  });
+  const frames = exception.stack.map((frame, frameIndex) => frameNode(frame, () => ctx.openFrame(span.id, exceptionIndex, frameIndex)));
   return el('div', { className: 'tl-exception' }, [
     head,
     exception.message ? el('div', { className: 'tl-exception-message', text: exception.message }) : undefined,
@@ -200,7 +203,7 @@ export function exceptionsSection(span: Span, ctx: SectionContext): HTMLElement 
     ['Working directory', cause.workingDirectory],
     ['Paths', cause.paths?.join(', ')],
   ]);
-  return section('Exceptions', referenceNode, ...cause.exceptions.map(exceptionNode), context);
+  return section('Exceptions', referenceNode, ...cause.exceptions.map((exception, i) => exceptionNode(span, exception, i, ctx)), context);
 }
 
 export function linksSection(span: Span, ctx: SectionContext): HTMLElement | undefined {

@@ -45,6 +45,7 @@ const PATHS = {
   down: 'M3.5 6L8 10.5L12.5 6',
   expandAll: 'M4 3l4 4 4-4M4 9l4 4 4-4',
   collapseAll: 'M4 7l4-4 4 4M4 13l4-4 4 4',
+  goToSource: 'M3.5 1.5h6l3 3v10h-9zM9.5 1.5v3h3M5.5 9.5h5M8.5 7.5l2 2-2 2',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -1,4 +1,5 @@
 /** Keyboard behaviour of the span tree (WAI-ARIA tree pattern, single selection follows focus). */
+import { isGoToSourceKey } from './sourceLinks';
 import type { TimelineState } from './timelineState';
 
 export interface TreeNavigator {
@@ -8,6 +9,8 @@ export interface TreeNavigator {
   selectRow(row: number): void;
   /** Moves focus into the details pane. */
   openDetails(): void;
+  /** "Go to source" for the selected span; false when it is not a failing span. */
+  goToSource(): boolean;
 }
 
 function clampRow(row: number, count: number): number {
@@ -77,6 +80,6 @@ export function handleTreeKey(event: KeyboardEvent, nav: TreeNavigator): boolean
       nav.openDetails();
       return true;
     default:
-      return false;
+      return isGoToSourceKey(event) && nav.goToSource();
   }
 }

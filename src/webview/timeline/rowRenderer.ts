@@ -8,6 +8,7 @@ import { ROW_FLAG, SERVICE_TYPES, SPAN_KINDS, SPAN_STATUSES } from '../../shared
 import { el } from './dom';
 import { formatDuration, SERVICE_LABEL, STATUS_LABEL } from './format';
 import { icon, labelledIcon, serviceIcon } from './icons';
+import { GO_TO_SOURCE_KEY, rowHasException, rowIsFailing, rowSourceButton } from './sourceLinks';
 
 export const ROW_HEIGHT = 24;
 /** Deeper levels stop indenting so the name stays readable in very deep traces. */
@@ -48,7 +49,7 @@ export function createRow(): RowParts {
   const secondary = el('span', { className: 'tl-secondary' });
   const marks = el('span', { className: 'tl-marks' });
   const aria = el('span', { className: 'sr-only' });
-  const name = el('div', { className: 'tl-cell-name' }, [twisty, svc, label, secondary, marks, aria]);
+  const name = el('div', { className: 'tl-cell-name' }, [twisty, svc, label, secondary, marks, rowSourceButton(), aria]);
   const bar = el('div', { className: 'tl-bar' });
   const track = el('div', { className: 'tl-cell-bar' }, [bar]);
   const duration = el('div', { className: 'tl-cell-duration' });
@@ -122,6 +123,7 @@ function bindSpan(row: RowParts, b: RowBinding): void {
   row.secondary.textContent = secondary;
   root.title = secondary ? `${name} — ${secondary}` : name;
   bindMarks(row, fields);
+  bindSource(root, rows, i);
   bindBar(row, fields, b.traceDurationMs);
   const inProgress = (fields.flags & ROW_FLAG.inProgress) !== 0;
   row.duration.textContent = inProgress ? `${formatDuration(fields.durationMs)}+` : formatDuration(fields.durationMs);
@@ -153,6 +155,16 @@ function bindMarks(row: RowParts, f: RowFields): void {
     row.marks.replaceChildren(...marks);
   }
   row.aria.textContent = spoken.length > 0 ? `, ${spoken.join(', ')}` : '';
+}
+
+/** The row's "go to source" icon (CSS shows it on hover and selection) and its shortcut. */
+function bindSource(root: HTMLElement, rows: TimelineRows, i: number): void {
+  root.classList.toggle('has-source', rowHasException(rows, i));
+  if (rowIsFailing(rows, i)) {
+    root.setAttribute('aria-keyshortcuts', GO_TO_SOURCE_KEY);
+  } else {
+    root.removeAttribute('aria-keyshortcuts');
+  }
 }
 
 function bindBar(row: RowParts, f: RowFields, traceDurationMs: number): void {

@@ -17,6 +17,7 @@ import { renderRuler } from './ruler';
 import { createToolbar } from './searchBar';
 import type { Toolbar } from './searchBar';
 import { SpanSearch } from './search';
+import { isGoToSourceKey, rowIsFailing } from './sourceLinks';
 import { createSplitter } from './splitter';
 import { EXPAND_ALL_LIMIT, TimelineState } from './timelineState';
 import { VirtualList } from './virtualList';
@@ -140,6 +141,10 @@ export class TimelineView implements TreeNavigator {
       const i = Number(row.dataset.index);
       if ((event.target as Element).closest('.tl-twisty') && this.state.isExpandable(i)) {
         this.state.toggle(i);
+      } else if ((event.target as Element).closest('.tl-row-source')) {
+        // The row's icon: select it (its details show the exception) and go to the source.
+        this.selectIndex(i, true);
+        this.goToSource();
       } else {
         // A click on the selected row is still reported: the host may act on it again.
         this.selectIndex(i, true, 'nearest', true);
@@ -157,7 +162,36 @@ export class TimelineView implements TreeNavigator {
         event.preventDefault();
       }
     });
+    this.details.addEventListener('keydown', (event) => {
+      if (isGoToSourceKey(event) && this.detailsGoToSource()) {
+        event.preventDefault();
+      }
+    });
     this.viewport.addEventListener('scroll', () => this.schedulePersist(), { passive: true });
+  }
+
+  /** `G` in the tree: "Go to source" for the selected row when the rows say it is failing. */
+  goToSource(): boolean {
+    const i = this.state.selected;
+    const spanId = this.state.spanId(i);
+    if (spanId === undefined || !rowIsFailing(this.input.rows, i)) {
+      return false;
+    }
+    this.input.post({ type: 'goToSource', spanId });
+    return true;
+  }
+
+  /**
+   * `G` in the details: the shown span's button decides (the full span knows more than its row);
+   * while the details load, the row decides as in the tree.
+   */
+  private detailsGoToSource(): boolean {
+    const shown = this.details.querySelector<HTMLButtonElement>('.tl-go-to-source');
+    if (shown) {
+      shown.click();
+      return true;
+    }
+    return this.details.getAttribute('aria-busy') === 'true' && this.goToSource();
   }
 
   /** Ctrl/Cmd+F and F3 work anywhere in the panel. */
@@ -203,6 +237,8 @@ export class TimelineView implements TreeNavigator {
         const i = this.state.index.indexOf(id);
         return i === undefined ? undefined : this.input.rows.names[i];
       },
+      goToSource: (spanId) => this.input.post({ type: 'goToSource', spanId }),
+      openFrame: (spanId, exceptionIndex, frameIndex) => this.input.post({ type: 'openFrame', spanId, exceptionIndex, frameIndex }),
     };
   }
 

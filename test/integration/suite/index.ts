@@ -16,6 +16,8 @@ const testModules: TestModuleLoader[] = [
   ['activation.test', () => import('./activation.test')],
   ['traces.test', () => import('./traces.test')],
   ['openTrace.test', () => import('./openTrace.test')],
+  ['source.test', () => import('./source.test')],
+  ['insights.test', () => import('./insights.test')],
 ];
 
 export async function run(): Promise<void> {

@@ -128,7 +128,7 @@ describe('buildTrace properties', () => {
           assertKept(trace, intact);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 300, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
     );
   });
 

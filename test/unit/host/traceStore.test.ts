@@ -85,4 +85,33 @@ describe('TraceStore: the per-connection cache of built traces', () => {
     assert.ok(cache.peek(ids[1]!));
     assert.ok(cache.peek(ids[2]!));
   });
+
+  test('traces() lists what is cached and onDidAdd tells each new trace, without another request', async () => {
+    const cache = store();
+    const added: string[] = [];
+    const subscription = cache.onDidAdd((trace) => added.push(trace.id));
+    const ids = samples.slice(0, 3).map((s) => s.id);
+    await cache.prefetch(ids, { signal: signal() });
+    assert.deepEqual(new Set(added), new Set(ids));
+    const calls = batchCalls();
+    assert.deepEqual(new Set(cache.traces().map((trace) => trace.id)), new Set(ids));
+    assert.equal(batchCalls(), calls, 'reading the cache makes no request');
+    subscription.dispose();
+    await cache.get(samples[3]!.id, signal());
+    assert.equal(added.length, 3, 'a disposed listener hears nothing');
+  });
+
+  test('a failing listener does not fail the fetch, and clear() is announced', async () => {
+    const cache = store();
+    cache.onDidAdd(() => {
+      throw new Error('listener bug');
+    });
+    let cleared = 0;
+    cache.onDidClear(() => (cleared += 1));
+    const trace = await cache.get(samples[4]!.id, signal());
+    assert.equal(trace.id, samples[4]!.id);
+    cache.clear();
+    assert.equal(cleared, 1);
+    assert.deepEqual(cache.traces(), []);
+  });
 });

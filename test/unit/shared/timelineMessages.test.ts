@@ -27,4 +27,35 @@ describe('parseTimelineToHost', () => {
       assert.equal(parseTimelineToHost(raw), undefined, JSON.stringify(raw));
     }
   });
+
+  test('accepts goToSource with a span id and keeps only its fields', () => {
+    assert.deepEqual(parseTimelineToHost({ type: 'goToSource', spanId: '4cd3f10b76c624b4', path: '/etc/passwd' }), { type: 'goToSource', spanId: '4cd3f10b76c624b4' });
+    assert.deepEqual(parseTimelineToHost({ type: 'goToSource', spanId: 'x'.repeat(200) }), { type: 'goToSource', spanId: 'x'.repeat(200) });
+    for (const spanId of [undefined, null, 7, {}, ['a'], '', 'x'.repeat(201)]) {
+      assert.equal(parseTimelineToHost({ type: 'goToSource', spanId }), undefined, JSON.stringify(spanId));
+    }
+  });
+
+  test('accepts openFrame with a span id and two small non-negative integer indexes', () => {
+    assert.deepEqual(parseTimelineToHost({ type: 'openFrame', spanId: 'abc', exceptionIndex: 0, frameIndex: 3, line: 12, path: '/var/task/x.js' }), {
+      type: 'openFrame',
+      spanId: 'abc',
+      exceptionIndex: 0,
+      frameIndex: 3,
+    });
+    assert.deepEqual(parseTimelineToHost({ type: 'openFrame', spanId: 'abc', exceptionIndex: 9_999, frameIndex: 9_999 }), { type: 'openFrame', spanId: 'abc', exceptionIndex: 9_999, frameIndex: 9_999 });
+  });
+
+  test('rejects openFrame with a bad span id or index', () => {
+    const good = { type: 'openFrame', spanId: 'abc', exceptionIndex: 1, frameIndex: 2 };
+    for (const spanId of [undefined, 3, '', 'x'.repeat(201)]) {
+      assert.equal(parseTimelineToHost({ ...good, spanId }), undefined, `spanId ${JSON.stringify(spanId)}`);
+    }
+    const badIndexes: unknown[] = [undefined, null, -1, 1.5, 10_000, Number.MAX_SAFE_INTEGER + 1, Number.NaN, Number.POSITIVE_INFINITY, '1', [1], { valueOf: () => 1 }, true];
+    for (const index of badIndexes) {
+      assert.equal(parseTimelineToHost({ ...good, exceptionIndex: index }), undefined, `exceptionIndex ${String(index)}`);
+      assert.equal(parseTimelineToHost({ ...good, frameIndex: index }), undefined, `frameIndex ${String(index)}`);
+    }
+    assert.equal(parseTimelineToHost({ type: 'openFrame', spanId: 'abc', frameIndex: 0 }), undefined);
+  });
 });

@@ -1,0 +1,66 @@
+import * as vscode from 'vscode';
+import { Disposable, MutableDisposable, disposeAll } from '../lifecycle';
+import type { IDisposable } from '../lifecycle';
+import type { AwsConnection } from '../connection/awsConnection';
+import type { ConnectionController } from '../connection/connectionController';
+import type { Trace } from '../../shared/traceModel';
+
+/**
+ * The traces the lenses and problems work from: the current connection's trace cache, which the
+ * Traces view and the timeline fill anyway. Never opens a connection and never fetches, so the
+ * editor features cost no AWS call. Follows the connection: a new profile or region starts empty.
+ */
+export class InsightTraces extends Disposable {
+  private readonly subscription = this._register(new MutableDisposable<IDisposable>());
+  private connection: AwsConnection | undefined;
+  private readonly added = this._register(new vscode.EventEmitter<Trace>());
+  private readonly reset = this._register(new vscode.EventEmitter<void>());
+
+  /** A trace was built and cached (fired for every trace, including refetches of the same id). */
+  readonly onDidAdd = this.added.event;
+  /**
+   * The set changed wholesale: the connection changed, its cache was cleared, or we attached to a
+   * cache that already held traces. Listeners re-read `traces()`.
+   */
+  readonly onDidReset = this.reset.event;
+
+  constructor(connections: ConnectionController) {
+    super();
+    const current = connections.peek();
+    if (current !== undefined) this.attach(current);
+    this._register(connections.onDidOpen((connection) => this.attach(connection)));
+    this._register(
+      connections.onDidChange(() => {
+        this.detach();
+        this.reset.fire();
+      }),
+    );
+  }
+
+  /** The cached traces; empty before a connection opens. */
+  traces(): Trace[] {
+    return this.connection?.store.traces() ?? [];
+  }
+
+  private attach(connection: AwsConnection): void {
+    if (this.connection === connection) return;
+    this.connection = connection;
+    const { store } = connection;
+    const listeners = [
+      store.onDidAdd((trace) => {
+        if (this.connection === connection) this.added.fire(trace);
+      }),
+      store.onDidClear(() => {
+        if (this.connection === connection) this.reset.fire();
+      }),
+    ];
+    this.subscription.value = { dispose: () => disposeAll(listeners) };
+    // Traces cached before we attached (the view may have loaded first) count as new.
+    if (store.traces().length > 0) this.reset.fire();
+  }
+
+  private detach(): void {
+    this.connection = undefined;
+    this.subscription.value = undefined;
+  }
+}

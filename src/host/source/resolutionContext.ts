@@ -1,0 +1,51 @@
+import * as vscode from 'vscode';
+import type { ParsedFrame } from '../../core/stackFrames';
+import type { FrameResolverContext } from '../../local/frameResolver';
+import type { SourceMapStore } from '../../local/sourceMapStore';
+import type { FunctionEntry } from '../../shared/projectModel';
+import type { Config } from '../config';
+import type { ProjectIndexService } from './projectIndexService';
+
+const SOURCE_GLOB = '**/*.{ts,mts,cts,tsx,js,mjs,cjs,jsx,py}';
+const EXCLUDED = '**/{node_modules,.git,.aws-sam,cdk.out,.serverless,.esbuild,dist,out,.venv,venv,__pycache__}/**';
+const MAX_FILES = 20_000;
+/** The file list only serves path-suffix ranking; a slightly stale list costs little. */
+const FILES_TTL_MS = 30_000;
+
+/**
+ * Builds what `resolveFrames` needs from the host: workspace folders, the user's path mappings
+ * (`${workspaceFolder}` is expanded by the resolver), the function's build output from the
+ * project index, and workspace source files for path-suffix ranking.
+ */
+export class ResolutionContextFactory {
+  private files: { at: number; list: Promise<string[]> } | undefined;
+
+  constructor(
+    readonly store: SourceMapStore,
+    private readonly index: ProjectIndexService,
+    private readonly config: Config,
+  ) {}
+
+  async create(entry: FunctionEntry | undefined, evidenceFrames?: readonly ParsedFrame[]): Promise<FrameResolverContext> {
+    const context: FrameResolverContext = {
+      store: this.store,
+      workspaceFolders: this.index.folders(),
+      pathMappings: this.config.get('source.pathMappings'),
+      workspaceFiles: await this.workspaceFiles(),
+    };
+    if (entry?.buildDir !== undefined) context.buildDir = entry.buildDir;
+    if (evidenceFrames !== undefined && evidenceFrames.length > 0) context.evidenceFrames = evidenceFrames;
+    return context;
+  }
+
+  private workspaceFiles(): Promise<string[]> {
+    if (this.files === undefined || Date.now() - this.files.at > FILES_TTL_MS) {
+      const list = Promise.resolve(vscode.workspace.findFiles(SOURCE_GLOB, EXCLUDED, MAX_FILES)).then(
+        (uris) => uris.filter((uri) => uri.scheme === 'file').map((uri) => uri.fsPath),
+        () => [],
+      );
+      this.files = { at: Date.now(), list };
+    }
+    return this.files.list;
+  }
+}
