@@ -108,3 +108,19 @@ function isDrivePath(path: string): boolean {
 function isAbsolute(path: string): boolean {
   return toSlashes(path).startsWith('/') || isDrivePath(path);
 }
+
+/**
+ * The folder `/var/task/` stands for when a function is deployed as its source (Python, plain
+ * JavaScript): the handler file minus the handler's module path. `src/app.handler` with the file
+ * `/ws/fn/src/app.py` gives `/ws/fn/`. Undefined when the file does not end with the module path
+ * (a bundled function, whose frames go through its source map instead).
+ */
+export function codeRootOf(handlerFile: string, handlerModule: string): string | undefined {
+  const file = normalizePath(handlerFile);
+  const withoutExtension = file.replace(/\.[^./]+$/, '');
+  const module = normalizePath(handlerModule).replace(/^\.\//, '');
+  if (module === '' || !withoutExtension.endsWith(`/${module}`)) {
+    return undefined;
+  }
+  return withoutExtension.slice(0, withoutExtension.length - module.length);
+}

@@ -22,6 +22,8 @@ export interface FrameResolverContext {
   workspaceFolders: readonly string[];
   /** The function's build output (`.aws-sam/build/<LogicalId>`), when the project index knows it. */
   buildDir?: string;
+  /** The folder `/var/task/` stands for when the function runs unbundled (see `codeRootOf`). */
+  codeRoot?: string;
   /** `serverlessLens.source.pathMappings`; `${workspaceFolder}` is the first workspace folder. */
   pathMappings?: Record<string, string>;
   /** Workspace files to rank by path suffix when nothing else maps a frame. */
@@ -115,6 +117,12 @@ export function evidenceFor(frame: ParsedFrame, position: StackPosition, logFram
 async function withoutMap(frame: ParsedFrame, path: string, context: FrameResolverContext): Promise<FrameResolution> {
   const line = frame.line ?? 1;
   const column = frame.column !== undefined ? { column: frame.column } : {};
+  if (context.codeRoot !== undefined && path.startsWith(TASK_ROOT)) {
+    const inCode = normalizePath(join(context.codeRoot, path.slice(TASK_ROOT.length)));
+    if (isInside(inCode, [context.codeRoot]) && isInside(inCode, context.workspaceFolders) && (await isFile(inCode))) {
+      return { frame, resolved: { file: inCode, line, ...column, guess: false, reason: "the function's code folder" } };
+    }
+  }
   const folder = context.workspaceFolders[0];
   const mapped = context.pathMappings && folder !== undefined ? applyPathMappings(path, context.pathMappings, { workspaceFolder: folder }) : undefined;
   if (mapped !== undefined && isInside(mapped, context.workspaceFolders) && (await isFile(mapped))) {

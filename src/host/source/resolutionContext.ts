@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { codeRootOf } from '../../core/pathMapping';
 import type { ParsedFrame } from '../../core/stackFrames';
 import type { FrameResolverContext } from '../../local/frameResolver';
 import type { SourceMapStore } from '../../local/sourceMapStore';
@@ -34,6 +35,8 @@ export class ResolutionContextFactory {
       workspaceFiles: await this.workspaceFiles(),
     };
     if (entry?.buildDir !== undefined) context.buildDir = entry.buildDir;
+    const codeRoot = entry?.handlerFile !== undefined ? codeRootOf(entry.handlerFile, handlerModule(entry)) : undefined;
+    if (codeRoot !== undefined) context.codeRoot = codeRoot;
     if (evidenceFrames !== undefined && evidenceFrames.length > 0) context.evidenceFrames = evidenceFrames;
     return context;
   }
@@ -48,4 +51,11 @@ export class ResolutionContextFactory {
     }
     return this.files.list;
   }
+}
+
+/** The handler's module path: `src/app.handler` → `src/app`; Python's dotted `pkg.app.handler` → `pkg/app`. */
+function handlerModule(entry: FunctionEntry): string {
+  const exportAt = entry.handler.length - entry.handlerExport.length - 1;
+  const module = exportAt > 0 ? entry.handler.slice(0, exportAt) : entry.handler;
+  return entry.runtime?.startsWith('python') === true ? module.replace(/\./g, '/') : module;
 }
