@@ -9,7 +9,9 @@ import { ConnectionController } from './host/connection/connectionController';
 import { ConnectionPicker } from './host/connection/connectionPicker';
 import { ConnectionStatusBar } from './host/connection/connectionStatusBar';
 import { SignIn } from './host/connection/signIn';
+import { InvocationEvidence } from './host/source/invocationEvidence';
 import { ProjectIndexService } from './host/source/projectIndexService';
+import { SourceNavigator } from './host/source/sourceNavigator';
 import { ContextKeys } from './host/contextKeys';
 import { registerInsights } from './host/insights/registerInsights';
 import { toDisposable, disposeAll } from './host/lifecycle';
@@ -74,8 +76,13 @@ function compose(owned: IDisposable[], logger: Logger, context: vscode.Extension
     ...registerConnectionCommands(runner, new ConnectionPicker(config), signIn, logger),
   );
   const projectIndex = own(new ProjectIndexService(logger.for('project')));
-  owned.push(...registerSourceCommands({ runner, projectIndex, connections, traces: source, config, logger }));
-  owned.push(...registerInsights({ config, connections, runner, logger, projectIndex }));
+  // One navigator for "Go to source" and the Problems view: one source-map cache, one cache of
+  // the invocations' log stacks. Created before both, so it is disposed after them.
+  const sourceLog = logger.for('source');
+  const evidence = own(new InvocationEvidence(connections, sourceLog));
+  const navigator = own(new SourceNavigator({ index: projectIndex, evidence, config, log: sourceLog }));
+  owned.push(...registerSourceCommands({ runner, projectIndex, navigator, traces: source }));
+  owned.push(...registerInsights({ config, connections, runner, logger, projectIndex, navigator }));
   return createExtensionApi(tree, panels);
 }
 

@@ -115,7 +115,9 @@ function missing(context: AwsErrorContext, cause: unknown): ClassifiedAwsError {
 }
 
 /** CloudWatch Logs operations we call; every other operation is X-Ray's. */
-const LOGS_OPERATIONS = new Set(['FilterLogEvents', 'GetLogEvents', 'StartQuery', 'GetQueryResults', 'StartLiveTail', 'DescribeLogGroups']);
+const LOGS_OPERATIONS = new Set(['FilterLogEvents', 'GetLogEvents', 'StartQuery', 'GetQueryResults', 'StopQuery', 'StartLiveTail', 'DescribeLogGroups']);
+/** Lambda operations we call (the log group of a function). */
+const LAMBDA_OPERATIONS = new Set(['GetFunctionConfiguration']);
 
 interface ServiceFacts {
   /** IAM prefix: `xray` or `logs`. */
@@ -127,6 +129,9 @@ interface ServiceFacts {
 }
 
 function serviceOf(operation: string | undefined): ServiceFacts {
+  if (operation !== undefined && LAMBDA_OPERATIONS.has(operation)) {
+    return { prefix: 'lambda', label: 'Lambda', policy: 'AWSLambda_ReadOnlyAccess', covers: 'reading function configurations' };
+  }
   return operation !== undefined && LOGS_OPERATIONS.has(operation)
     ? { prefix: 'logs', label: 'CloudWatch Logs', policy: 'CloudWatchLogsReadOnlyAccess', covers: 'reading log events' }
     : { prefix: 'xray', label: 'X-Ray', policy: 'AWSXrayReadOnlyAccess', covers: 'reading traces' };
@@ -144,6 +149,20 @@ function accessDenied(facts: ErrorFacts, context: AwsErrorContext, cause: unknow
     ...(action ? { missingAction: action } : {}),
     cause,
   };
+}
+
+/**
+ * `traces.fetchConcurrency` bounds only the X-Ray trace fetch; logs reads are one request at a
+ * time per failure, so for them the only remedy is to back off.
+ */
+function throttled(context: AwsErrorContext, cause: unknown): ClassifiedAwsError {
+  const service = serviceOf(context.operation);
+  const what = context.operation !== undefined ? `${service.label} ${context.operation}` : service.label;
+  const message =
+    service.prefix === 'logs'
+      ? `AWS is throttling ${what} requests (too many calls to CloudWatch Logs in this account and region). Back off: wait a few seconds, then try again.`
+      : `AWS is throttling ${what} requests. Wait a moment and retry, or lower \`serverlessLens.traces.fetchConcurrency\`.`;
+  return { kind: 'throttled', message, cause };
 }
 
 function isNetwork(facts: ErrorFacts): boolean {
@@ -181,11 +200,7 @@ export function classifyAwsError(error: unknown, context: AwsErrorContext = {}):
     return accessDenied(facts, context, error);
   }
   if (THROTTLE_NAMES.has(facts.name) || facts.status === 429) {
-    return {
-      kind: 'throttled',
-      message: `AWS is throttling ${context.operation ?? 'X-Ray'} requests. Wait a moment and retry, or lower \`serverlessLens.traces.fetchConcurrency\`.`,
-      cause: error,
-    };
+    return throttled(context, error);
   }
   if (isNetwork(facts)) {
     const detail = facts.code ?? facts.name;

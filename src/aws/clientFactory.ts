@@ -4,6 +4,7 @@
  * and a logging middleware that records operation, status and duration without secrets.
  */
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { XRayClient } from '@aws-sdk/client-xray';
 import type { XRayClientConfig } from '@aws-sdk/client-xray';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
@@ -153,6 +154,7 @@ export function addLoggingMiddleware(client: LoggableClient, logger: AwsLogger):
 export class AwsClientFactory {
   private xrayClient: XRayClient | undefined;
   private logsClient: CloudWatchLogsClient | undefined;
+  private lambdaClient: LambdaClient | undefined;
   private regionPromise: Promise<string> | undefined;
   private disposed = false;
 
@@ -206,6 +208,22 @@ export class AwsClientFactory {
     return this.logsClient;
   }
 
+  /** Lambda (function configuration: the custom log group), configured like `xray()`. */
+  lambda(): LambdaClient {
+    if (this.disposed) {
+      throw new Error('AwsClientFactory was disposed: the connection changed.');
+    }
+    this.lambdaClient ??= this.createLambda();
+    return this.lambdaClient;
+  }
+
+  private createLambda(): LambdaClient {
+    const client = new LambdaClient(this.commonConfig());
+    addLoggingMiddleware(client, this.logger);
+    this.logger.debug(`[aws] Lambda client for profile '${this.profileName()}'${this.endpointNote()}`);
+    return client;
+  }
+
   private createXRay(): XRayClient {
     const client = new XRayClient(this.commonConfig());
     addLoggingMiddleware(client, this.logger);
@@ -247,6 +265,8 @@ export class AwsClientFactory {
     this.xrayClient = undefined;
     this.logsClient?.destroy();
     this.logsClient = undefined;
+    this.lambdaClient?.destroy();
+    this.lambdaClient = undefined;
   }
 }
 

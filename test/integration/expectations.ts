@@ -4,7 +4,7 @@
  * them), not from the extension's code, so the suite compares the view against the server.
  */
 import type { SampleTrace } from '../support/sampleTraces';
-import type { ExpectedEndpoint, ExpectedFunction } from './testEnv';
+import type { ExpectedEndpoint, ExpectedFunction, ExpectedProblem } from './testEnv';
 
 /** The view's `traces.pageSize` default from package.json: the first page shows at most this many. */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -115,4 +115,34 @@ export function expectedFunctionStats(traces: readonly Pick<SampleTrace, 'docume
       ...(lastFailure?.errorType !== undefined ? { lastErrorType: lastFailure.errorType } : {}),
     };
   });
+}
+
+/** One failing invocation of the fixture app, at the line that threw (found by its marker comment). */
+export interface SourceFailure {
+  traceId: string;
+  /** Relative to the workspace folder. */
+  file: string;
+  /** 1-based. */
+  line: number;
+  exceptionType: string;
+  fault: boolean;
+}
+
+/**
+ * The problems the Problems view must show for the failures whose traces the view lists (the
+ * extension reads only those): one per file, line and exception type, counting its traces, a
+ * fault if any of them was one.
+ */
+export function expectedProblems(failures: readonly SourceFailure[], shownTraceIds: ReadonlySet<string>): ExpectedProblem[] {
+  const groups = new Map<string, ExpectedProblem & { traceIds: Set<string> }>();
+  for (const failure of failures) {
+    if (!shownTraceIds.has(failure.traceId)) continue;
+    const key = [failure.file, failure.line, failure.exceptionType].join('\u0000');
+    const group = groups.get(key) ?? { file: failure.file, line: failure.line, exceptionType: failure.exceptionType, failures: 0, fault: false, traceIds: new Set<string>() };
+    group.traceIds.add(failure.traceId);
+    group.failures = group.traceIds.size;
+    group.fault ||= failure.fault;
+    groups.set(key, group);
+  }
+  return [...groups.values()].map(({ traceIds: _traceIds, ...problem }) => problem);
 }

@@ -11,8 +11,9 @@ import { randomUUID } from 'node:crypto';
 import type { LocalLogEvent } from '../support/localLogsHandlers';
 import { deriveTrace } from '../support/localXRaySummaries';
 import type { SampleTrace } from '../support/sampleTraces';
-import { buildSourceApp, runHandlerWithXRay } from '../support/sourceAppBuild';
+import { buildSourceApp, markerLines, runHandlerWithXRay } from '../support/sourceAppBuild';
 import type { SourceApp } from '../support/sourceAppBuild';
+import type { SourceFailure } from './expectations';
 import type { SourceAppExpectations, SourceTraceExpectation } from './testEnv';
 
 /** Where the built app sits inside the test workspace. */
@@ -42,6 +43,8 @@ export interface SourceAppTraces {
   traces: SampleTrace[];
   logGroups: Map<string, LocalLogEvent[]>;
   expectations: SourceAppExpectations;
+  /** Each invocation's failure where the Problems view must show it (workspace-relative). */
+  failures: SourceFailure[];
 }
 
 type Doc = Record<string, unknown>;
@@ -51,6 +54,7 @@ export async function buildSourceAppTraces(): Promise<SourceAppTraces> {
   const traces: SampleTrace[] = [];
   const logGroups = new Map<string, LocalLogEvent[]>();
   const expected: SourceTraceExpectation[] = [];
+  const failures: SourceFailure[] = [];
   let clipboardStack = '';
   for (const scenario of SCENARIOS) {
     const { failure, datagrams } = await runHandlerWithXRay(app, scenario.logicalId, scenario.event);
@@ -59,9 +63,23 @@ export async function buildSourceAppTraces(): Promise<SourceAppTraces> {
     traces.push(invocation.trace);
     logGroups.set(`/aws/lambda/${scenario.functionName}`, logEvents(invocation.startMs, invocation.endMs, requestId, failure.invokeErrorLine.replace('\treq-1\t', `\t${requestId}\t`)));
     expected.push({ traceId: invocation.trace.id, spanId: invocation.invocationSpanId, functionSpanId: invocation.functionSpanId, file: scenario.file, marker: scenario.marker, errorType: failure.errorType });
+    failures.push({
+      traceId: invocation.trace.id,
+      file: `${SOURCE_APP_FOLDER}/${scenario.file}`,
+      line: markerLine(app, scenario.file, scenario.marker),
+      exceptionType: failure.errorType,
+      fault: invocation.fault,
+    });
     if (scenario.logicalId === 'CreateOrderFunction') clipboardStack = failure.stack;
   }
-  return { app, traces, logGroups, expectations: { folder: SOURCE_APP_FOLDER, traces: expected, clipboardStack } };
+  return { app, traces, logGroups, expectations: { folder: SOURCE_APP_FOLDER, traces: expected, clipboardStack }, failures };
+}
+
+/** The line of the scenario's marker comment, read from the original source (never from a map). */
+function markerLine(app: SourceApp, file: string, marker: string): number {
+  const line = markerLines(app, file).get(marker);
+  if (line === undefined) throw new Error(`no marker @throws:${marker} in ${file}`);
+  return line;
 }
 
 function segmentOf(datagram: string): Doc {
@@ -73,7 +91,17 @@ function num(value: unknown): number {
   return value;
 }
 
-function asLambdaInvocation(datagrams: string[], functionName: string, requestId: string): { trace: SampleTrace; startMs: number; endMs: number; invocationSpanId: string; functionSpanId: string } {
+interface LambdaInvocation {
+  trace: SampleTrace;
+  startMs: number;
+  endMs: number;
+  invocationSpanId: string;
+  functionSpanId: string;
+  /** What the captured segments recorded: a fault (5xx-like) rather than an error. */
+  fault: boolean;
+}
+
+function asLambdaInvocation(datagrams: string[], functionName: string, requestId: string): LambdaInvocation {
   const real = datagrams.map(segmentOf).find((doc) => Array.isArray(doc.subsegments));
   if (!real) throw new Error(`no segment with subsegments among ${datagrams.length} datagrams`);
   const invocationSpan = (real.subsegments as Doc[]).find((sub) => sub.name === 'Invocation');
@@ -99,7 +127,11 @@ function asLambdaInvocation(datagrams: string[], functionName: string, requestId
   const documents = [JSON.stringify(service), JSON.stringify(functionSegment)];
   const derived = deriveTrace({ id: traceId, documents });
   const trace: SampleTrace = { id: traceId, documents, startTime: derived.startTime, status: derived.status, coldStart: false, source: `source-app ${functionName}` };
-  return { trace, startMs: Math.round(start * 1000), endMs: Math.round(end * 1000), invocationSpanId: invocationSpan.id, functionSpanId: String(real.id) };
+  // Read from the captured documents, as the X-Ray SDK marked them, not from the extension's model.
+  const marked = [real, invocationSpan];
+  if (!marked.some((doc) => doc.fault === true || doc.error === true)) throw new Error(`the run of ${functionName} recorded no error or fault`);
+  const fault = marked.some((doc) => doc.fault === true);
+  return { trace, startMs: Math.round(start * 1000), endMs: Math.round(end * 1000), invocationSpanId: invocationSpan.id, functionSpanId: String(real.id), fault };
 }
 
 /** What the runtime writes for a failed invocation, around the real error line. */

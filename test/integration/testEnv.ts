@@ -95,6 +95,8 @@ export interface SourceAppExpectations {
 export interface SuiteResult {
   passed: number;
   failed: number;
+  /** Tests that skipped themselves; the code-server lane, which serves every fixture, allows none. */
+  pending?: number;
 }
 
 /** Parses the result line the suite prints, or returns undefined if the text is not one. */
@@ -107,8 +109,9 @@ export function parseResultLine(text: string): SuiteResult | undefined {
     const value: unknown = JSON.parse(text.slice(at + RESULT_MARKER.length).trim());
     if (typeof value === 'object' && value !== null && 'passed' in value && 'failed' in value) {
       const { passed, failed } = value;
+      const pending = 'pending' in value ? value.pending : undefined;
       if (typeof passed === 'number' && typeof failed === 'number') {
-        return { passed, failed };
+        return typeof pending === 'number' ? { passed, failed, pending } : { passed, failed };
       }
     }
   } catch {

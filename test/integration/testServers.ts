@@ -8,7 +8,8 @@ import { startLocalXRayServer } from '../support/localXRayServer';
 import type { LocalXRayServer } from '../support/localXRayServer';
 import { loadSampleTraces } from '../support/sampleTraces';
 import type { SampleTrace } from '../support/sampleTraces';
-import { expectationsFor } from './expectations';
+import { expectationsFor, expectedProblems } from './expectations';
+import type { SourceFailure } from './expectations';
 import { ENV_EXPECTATIONS, ENV_SOURCE_APP, ENV_XRAY_URL, ENV_XRAY_URL_ALT } from './testEnv';
 import type { SourceAppExpectations, SuiteExpectations } from './testEnv';
 
@@ -26,6 +27,8 @@ export interface ExtraServerData {
   traces: SampleTrace[];
   logGroups: ReadonlyMap<string, LocalLogEvent[]>;
   expectations: SourceAppExpectations;
+  /** Where each failure of those traces threw, for the Problems view's expectations. */
+  failures: readonly SourceFailure[];
 }
 
 export async function startTestServers(extra?: ExtraServerData): Promise<TestServers> {
@@ -35,6 +38,10 @@ export async function startTestServers(extra?: ExtraServerData): Promise<TestSer
   const alternate = await startLocalXRayServer({ traces: alternateTraces });
   for (const [group, events] of extra?.logGroups ?? []) primary.setLogEvents(group, events);
   const expectations: SuiteExpectations = { primary: expectationsFor(primaryTraces), alternate: expectationsFor(alternateTraces) };
+  if (extra) {
+    const shown = new Set(expectations.primary.traces.map((trace) => trace.id));
+    expectations.primary.problems = expectedProblems(extra.failures, shown);
+  }
   return {
     primary,
     alternate,

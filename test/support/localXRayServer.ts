@@ -15,6 +15,8 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LAMBDA_CONFIGURATION_PATH, LambdaHandlers } from './localLambdaHandlers';
+import type { LocalFunctionConfiguration } from './localLambdaHandlers';
 import { LogsHandlers } from './localLogsHandlers';
 import type { LocalLogEvent } from './localLogsHandlers';
 import { ApiError, XRayHandlers } from './localXRayHandlers';
@@ -28,10 +30,14 @@ export type LocalXRayOperation =
   | 'StartTraceRetrieval'
   | 'ListRetrievedTraces'
   | 'FilterLogEvents'
+  | 'StartQuery'
+  | 'GetQueryResults'
+  | 'StopQuery'
+  | 'GetFunctionConfiguration'
   | 'Unknown';
 
 /** Failures `failNext` can inject, each with the status, type and message AWS sends. */
-export type LocalXRayFailure = 'expiredToken' | 'invalidToken' | 'accessDenied' | 'invalidRequest' | 'internal';
+export type LocalXRayFailure = 'expiredToken' | 'invalidToken' | 'accessDenied' | 'invalidRequest' | 'internal' | 'malformedQuery' | 'limitExceeded';
 
 export interface LocalXRayServerOptions {
   /** Default 0 (any free port). The server always binds 127.0.0.1. */
@@ -78,6 +84,8 @@ export interface LocalXRayRequestRecord {
   /** FilterLogEvents: the group and pattern asked for. */
   logGroupName?: string;
   filterPattern?: string;
+  /** The parsed JSON body (Logs operations), e.g. to check units of startTime/endTime. */
+  body?: Record<string, unknown>;
   /** Request headers as received (lower-case names), e.g. to compare with what a logger wrote. */
   headers: Record<string, string>;
 }
@@ -99,6 +107,14 @@ export interface LocalXRayServer {
   setTraces(traces: readonly StoredTrace[]): void;
   /** Creates (or replaces) a log group with these events; FilterLogEvents on any other group is ResourceNotFound. */
   setLogEvents(group: string, events: readonly LocalLogEvent[]): void;
+  /** False makes StartQuery an unknown operation, like emulators without Logs Insights. */
+  insightsSupported: boolean;
+  /** GetQueryResults answers Running (partial rows) this many times before Complete; default 1. */
+  insightsRunningPolls: number;
+  /** Query ids StopQuery was called for. */
+  readonly stoppedQueries: readonly string[];
+  /** Lambda GetFunctionConfiguration answers from this map; other names are ResourceNotFound. */
+  setFunctionConfigurations(configurations: Readonly<Record<string, LocalFunctionConfiguration>>): void;
   /** The next `count` requests (of `operation`, if given) get 429 ThrottledException. */
   throttleNext(count: number, operation?: LocalXRayOperation): void;
   /** These ids come back in UnprocessedTraceIds the first time they are asked for. */
@@ -130,12 +146,21 @@ function failureError(kind: LocalXRayFailure, operation: LocalXRayOperation): Ap
     case 'invalidToken':
       return new ApiError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
     case 'accessDenied':
-      return new ApiError(403, 'AccessDeniedException', `User: arn:aws:iam::123456789012:user/dev is not authorized to perform: ${operation === 'FilterLogEvents' ? 'logs' : 'xray'}:${operation} on resource: *`);
+      return new ApiError(403, 'AccessDeniedException', `User: arn:aws:iam::123456789012:user/dev is not authorized to perform: ${iamPrefix(operation)}:${operation} on resource: *`);
     case 'invalidRequest':
       return new ApiError(400, 'InvalidRequestException', 'Invalid filter expression: unexpected token at position 7');
     case 'internal':
       return new ApiError(500, 'InternalFailure', 'We encountered an internal error. Please try again.');
+    case 'malformedQuery':
+      return new ApiError(400, 'MalformedQueryException', 'unexpected symbol found | at line 1 and position 10');
+    case 'limitExceeded':
+      return new ApiError(400, 'LimitExceededException', 'Account maximum query concurrency limit of [100] reached.');
   }
+}
+
+function iamPrefix(operation: LocalXRayOperation): string {
+  if (operation === 'GetFunctionConfiguration') return 'lambda';
+  return ['FilterLogEvents', 'StartQuery', 'GetQueryResults', 'StopQuery'].includes(operation) ? 'logs' : 'xray';
 }
 
 function readBody(request: IncomingMessage): Promise<string> {
@@ -177,7 +202,9 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
   const logs = new LogsHandlers({
     get logsPageSize() { return state.logsPageSize; },
     get logsEmptyPages() { return state.logsEmptyPages; },
+    get insightsRunningPolls() { return state.insightsRunningPolls; },
   });
+  const lambda = new LambdaHandlers();
   const throttles: { operation?: LocalXRayOperation }[] = [];
   const failures: { kind: LocalXRayFailure; operation?: LocalXRayOperation }[] = [];
   let inFlight = 0;
@@ -201,7 +228,7 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
     return position >= pattern.every;
   };
 
-  const dispatch = (operation: LocalXRayOperation, body: Record<string, unknown>): Record<string, unknown> => {
+  const dispatch = (operation: LocalXRayOperation, body: Record<string, unknown>, path: string): Record<string, unknown> => {
     switch (operation) {
       case 'GetTraceSummaries': return handlers.getTraceSummaries(body);
       case 'BatchGetTraces': return handlers.batchGetTraces(body);
@@ -213,6 +240,12 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
       case 'StartTraceRetrieval': return handlers.startTraceRetrieval(body);
       case 'ListRetrievedTraces': return handlers.listRetrievedTraces(body);
       case 'FilterLogEvents': return logs.filterLogEvents(body);
+      case 'StartQuery':
+        if (!state.insightsSupported) throw new ApiError(400, 'UnknownOperationException', 'Unknown operation StartQuery.');
+        return logs.startQuery(body);
+      case 'GetQueryResults': return logs.getQueryResults(body);
+      case 'StopQuery': return logs.stopQuery(body);
+      case 'GetFunctionConfiguration': return lambda.getFunctionConfiguration(path);
       case 'Unknown': throw new ApiError(404, 'UnknownOperationException', 'Unknown operation.');
     }
   };
@@ -228,7 +261,7 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
     const target = request.headers['x-amz-target'];
     // JSON 1.1 services name the operation in a header; X-Ray's REST-JSON in the path.
     const isLogs = typeof target === 'string' && target.startsWith('Logs_20140328.');
-    const operation = request.method !== 'POST' ? 'Unknown' : isLogs ? logsOperation(target) : PATHS[path] ?? 'Unknown';
+    const operation = request.method === 'GET' && LAMBDA_CONFIGURATION_PATH.test(path) ? 'GetFunctionConfiguration' : request.method !== 'POST' ? 'Unknown' : isLogs ? logsOperation(target) : PATHS[path] ?? 'Unknown';
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);
     const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v ?? '']));
@@ -248,15 +281,16 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
       if (typeof body.nextToken === 'string') record.nextToken = body.nextToken;
       if (typeof body.logGroupName === 'string') record.logGroupName = body.logGroupName;
       if (typeof body.filterPattern === 'string') record.filterPattern = body.filterPattern;
+      if (isLogs) record.body = body;
       await delay(state.latencyMs);
       const failure = takeMatching(failures, operation);
       if (failure) throw failureError(failure.kind, operation);
       if (takeMatching(throttles, operation) || patternThrottles(operation)) {
-        throw operation === 'FilterLogEvents'
+        throw isLogs
           ? new ApiError(400, 'ThrottlingException', 'Rate exceeded')
           : new ApiError(429, 'ThrottledException', 'The request exceeds the maximum number of requests per second.');
       }
-      payload = dispatch(operation, body);
+      payload = dispatch(operation, body, path);
     } catch (error) {
       const apiError = error instanceof ApiError ? error : new ApiError(400, 'SerializationException', error instanceof Error ? error.message : String(error));
       status = apiError.status;
@@ -310,6 +344,10 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
     throttleEvery: undefined,
     setTraces: (traces) => handlers.setTraces(traces),
     setLogEvents: (group, events) => logs.setLogEvents(group, events),
+    insightsSupported: true,
+    insightsRunningPolls: 1,
+    get stoppedQueries() { return logs.stoppedQueries; },
+    setFunctionConfigurations: (configurations) => lambda.setFunctionConfigurations(configurations),
     throttleNext: (count, operation) => {
       for (let i = 0; i < count; i += 1) throttles.push(operation ? { operation } : {});
     },
@@ -335,7 +373,8 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
 }
 
 function logsOperation(target: string): LocalXRayOperation {
-  return target === 'Logs_20140328.FilterLogEvents' ? 'FilterLogEvents' : 'Unknown';
+  const operation = target.slice('Logs_20140328.'.length);
+  return operation === 'FilterLogEvents' || operation === 'StartQuery' || operation === 'GetQueryResults' || operation === 'StopQuery' ? operation : 'Unknown';
 }
 
 function argValue(args: readonly string[], name: string): number | undefined {

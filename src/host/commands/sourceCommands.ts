@@ -1,17 +1,13 @@
 import * as vscode from 'vscode';
 import { firstFailingSpan } from '../../core/failureSite';
-import { InvocationEvidence } from '../source/invocationEvidence';
 import { chooseFunction, parsePastedStack } from '../source/pastedStack';
-import { SourceNavigator } from '../source/sourceNavigator';
 import { StackDocuments } from '../source/stackDocument';
 import { COMMANDS } from './commandIds';
 import { traceIdArgument } from './openTraceCommand';
 import { UserFacingError } from './commandRunner';
 import type { IDisposable } from '../lifecycle';
-import type { Config } from '../config';
-import type { ConnectionController } from '../connection/connectionController';
-import type { Logger } from '../logger';
 import type { ProjectIndexService } from '../source/projectIndexService';
+import type { SourceNavigator } from '../source/sourceNavigator';
 import type { AwsTraceSource } from '../timeline/awsTraceSource';
 import type { CommandRunner } from './commandRunner';
 
@@ -21,10 +17,9 @@ const GO_TO_SOURCE_TIMEOUT_MS = 60_000;
 export interface SourceCommandDeps {
   runner: CommandRunner;
   projectIndex: ProjectIndexService;
-  connections: ConnectionController;
+  /** Shared with the Problems view and owned by the caller. */
+  navigator: SourceNavigator;
   traces: AwsTraceSource;
-  config: Config;
-  logger: Logger;
 }
 
 /**
@@ -33,13 +28,9 @@ export interface SourceCommandDeps {
  * caller; the services stay idle (no index scan, no AWS call) until a command runs.
  */
 export function registerSourceCommands(deps: SourceCommandDeps): IDisposable[] {
-  const log = deps.logger.for('source');
-  const evidence = new InvocationEvidence(deps.connections, log);
-  const navigator = new SourceNavigator({ index: deps.projectIndex, evidence, config: deps.config, log });
+  const { navigator } = deps;
   const documents = new StackDocuments();
   return [
-    evidence,
-    navigator,
     documents,
     deps.runner.register(COMMANDS.goToSource, (traceArg: unknown, spanArg: unknown, frameArg: unknown) => goToSource(deps.traces, navigator, traceArg, spanArg, frameArg)),
     deps.runner.register(COMMANDS.resolveStackTrace, () => resolveStackTrace(deps.projectIndex, navigator, documents)),
@@ -53,24 +44,32 @@ export function registerSourceCommands(deps: SourceCommandDeps): IDisposable[] {
 async function goToSource(traces: AwsTraceSource, navigator: SourceNavigator, traceArg: unknown, spanArg: unknown, frameArg: unknown): Promise<void> {
   const traceId = traceIdArgument(traceArg);
   if (traceId === undefined) throw new UserFacingError('Go to Source needs a trace: use it from a failing span in the trace timeline.');
+  // Checked before the trace loads: a frame the caller meant but got wrong must not become a
+  // plain "go to the line that threw", which would open a line the user did not ask for.
+  const frame = frameArgument(frameArg);
   const signal = AbortSignal.timeout(GO_TO_SOURCE_TIMEOUT_MS);
   const { trace } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Serverless Lens: finding the source' }, () => traces.load(traceId, signal));
   const spanId = typeof spanArg === 'string' && spanArg !== '' ? spanArg : firstFailingSpan(trace)?.id;
   if (spanId === undefined) throw new UserFacingError(`Trace ${traceId} has no failing span.`);
   if (!trace.spans.some((span) => span.id === spanId)) throw new UserFacingError(`Span ${spanId} is not in trace ${traceId}.`);
-  const frame = frameArgument(frameArg);
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Serverless Lens: resolving the stack' }, async () => {
     if (frame !== undefined) await navigator.openFrame(trace, spanId, frame.exceptionIndex, frame.frameIndex, signal);
     else await navigator.goToSource(trace, spanId, signal);
   });
 }
 
-/** `{ exceptionIndex, frameIndex }` of non-negative integers, or undefined (arguments are untrusted). */
+/**
+ * `{ exceptionIndex, frameIndex }` of non-negative integers, or undefined when the argument is
+ * absent (no frame: the line that threw). Arguments are untrusted; anything else is refused.
+ */
 function frameArgument(arg: unknown): { exceptionIndex: number; frameIndex: number } | undefined {
-  if (typeof arg !== 'object' || arg === null) return undefined;
-  const { exceptionIndex, frameIndex } = arg as { exceptionIndex?: unknown; frameIndex?: unknown };
-  const valid = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0;
-  return valid(exceptionIndex) && valid(frameIndex) ? { exceptionIndex, frameIndex } : undefined;
+  if (arg === undefined) return undefined;
+  if (typeof arg === 'object' && arg !== null) {
+    const { exceptionIndex, frameIndex } = arg as { exceptionIndex?: unknown; frameIndex?: unknown };
+    const valid = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0;
+    if (valid(exceptionIndex) && valid(frameIndex)) return { exceptionIndex, frameIndex };
+  }
+  throw new UserFacingError('Go to Source was given a stack frame it cannot read (it needs { exceptionIndex, frameIndex } as non-negative integers). Use the frame links in the trace timeline.');
 }
 
 /** Returns the URI of the document it opened (the extension's tests read its links). */

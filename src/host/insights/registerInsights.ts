@@ -2,8 +2,6 @@ import * as vscode from 'vscode';
 import { functionTracesFilter } from '../../core/functionStats';
 import { COMMANDS } from '../commands/commandIds';
 import { UserFacingError } from '../commands/commandRunner';
-import { InvocationEvidence } from '../source/invocationEvidence';
-import { SourceNavigator } from '../source/sourceNavigator';
 import { TRACES_VIEW_ID } from '../traces/tracesTreeProvider';
 import { FailureProblems } from './failureProblems';
 import { HANDLER_DOCUMENTS, HandlerCodeLensProvider } from './handlerCodeLensProvider';
@@ -14,6 +12,7 @@ import type { ConnectionController } from '../connection/connectionController';
 import type { IDisposable } from '../lifecycle';
 import type { Logger } from '../logger';
 import type { ProjectIndexService } from '../source/projectIndexService';
+import type { SourceNavigator } from '../source/sourceNavigator';
 
 export interface InsightsDeps {
   config: Config;
@@ -21,6 +20,11 @@ export interface InsightsDeps {
   runner: CommandRunner;
   logger: Logger;
   projectIndex: ProjectIndexService;
+  /**
+   * The navigator "Go to source" uses, owned by the caller: problems resolve failures exactly as
+   * the jump does (source maps, the invocation's log stack) and share its caches.
+   */
+  navigator: SourceNavigator;
 }
 
 /**
@@ -32,16 +36,9 @@ export function registerInsights(deps: InsightsDeps): IDisposable[] {
   const index = deps.projectIndex;
   const traces = new InsightTraces(deps.connections);
   const lenses = new HandlerCodeLensProvider({ index, traces, config: deps.config, logger: log });
-  // Problems resolve failures exactly as "Go to source" does (source maps, the invocation's log
-  // stack). The jump's navigator stays inside registerSourceCommands, so this one is separate:
-  // same project index, its own source-map cache.
-  const evidence = new InvocationEvidence(deps.connections, log);
-  const navigator = new SourceNavigator({ index, evidence, config: deps.config, log });
-  const problems = new FailureProblems({ traces, resolver: navigator, index, config: deps.config, logger: log });
+  const problems = new FailureProblems({ traces, resolver: deps.navigator, index, config: deps.config, logger: log });
   return [
     traces,
-    evidence,
-    navigator,
     lenses,
     vscode.languages.registerCodeLensProvider(HANDLER_DOCUMENTS, lenses),
     problems,

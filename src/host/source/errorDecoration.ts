@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Disposable, toDisposable } from '../lifecycle';
-import { COMMANDS } from '../commands/commandIds';
+import { OPEN_TRACE_COMMAND, errorHoverMarkdown } from './errorHoverText';
 import type { FrameResolution } from '../../local/frameResolver';
 
 /** Longest inline text after the line; the hover has the rest. */
@@ -86,31 +86,12 @@ export function truncate(text: string, max = MAX_INLINE): string {
 }
 
 /**
- * Trace text is untrusted: it goes into a code block with backticks neutralised, and the only
- * command the hover may run is our own "open trace", with an argument we encoded.
+ * Trace text is untrusted: `errorHoverMarkdown` escapes it, and the hover may run only our own
+ * "open trace" command (no HTML, no theme icons).
  */
 export function hoverFor(mark: ErrorMark): vscode.MarkdownString {
-  const hover = new vscode.MarkdownString(undefined, true);
-  hover.isTrusted = { enabledCommands: [COMMANDS.openTrace] };
+  const hover = new vscode.MarkdownString(errorHoverMarkdown(mark, (file) => vscode.workspace.asRelativePath(file)), false);
+  hover.isTrusted = { enabledCommands: [OPEN_TRACE_COMMAND] };
   hover.supportHtml = false;
-  hover.appendMarkdown('**Serverless Lens** · ');
-  hover.appendText(mark.title);
-  hover.appendCodeblock(stackText(mark.frames).replace(/`/g, 'ˋ'), 'text');
-  const args = encodeURIComponent(JSON.stringify([mark.traceId]));
-  hover.appendMarkdown(`[Open trace](command:${COMMANDS.openTrace}?${args} "Open the trace in the timeline")`);
   return hover;
-}
-
-/** One line per frame: where it ran, and where that is in the workspace. */
-export function stackText(frames: readonly FrameResolution[]): string {
-  return frames
-    .map((result) => {
-      const { frame } = result;
-      const at = `${frame.label ? `${frame.label} ` : ''}(${frame.path}${frame.line !== undefined ? `:${frame.line}` : ''}${frame.column !== undefined ? `:${frame.column}` : ''})`;
-      if (result.skipped === 'runtime') return `  at ${at}  [runtime]`;
-      if (!result.resolved) return `  at ${at}  [unresolved]`;
-      const { file, line, column, guess } = result.resolved;
-      return `  at ${at}\n     → ${vscode.workspace.asRelativePath(file)}:${line}${column !== undefined ? `:${column}` : ''}${guess ? ' (guess)' : ''}`;
-    })
-    .join('\n');
 }

@@ -32,12 +32,24 @@ export class InvocationEvidence extends Disposable {
   framesFor(info: InvocationInfo, entry: FunctionEntry | undefined, signal: AbortSignal): Promise<ParsedFrame[] | undefined> {
     const requestId = info.requestId;
     if (requestId === undefined) return Promise.resolve(undefined);
-    let pending = this.cache.get(requestId);
-    if (pending === undefined) {
-      pending = this.fetch(info, requestId, entry, signal);
+    const shared = this.cache.get(requestId);
+    if (shared === undefined) {
+      const pending = this.fetch(info, requestId, entry, signal);
       this.remember(requestId, pending);
+      return pending;
     }
-    return pending;
+    // "Go to source" and the Problems view share this cache: a lookup started under the other's
+    // signal fails when that one aborts (the Problems view resets on every connection, index or
+    // setting change). That abort is not ours, so look again under our own signal (once: the
+    // failed entry is already forgotten, so the retry starts its own lookup).
+    return shared.catch((error: unknown) => {
+      if (signal.aborted) throw error;
+      const again = this.cache.get(requestId);
+      if (again !== undefined && again !== shared) return again;
+      const pending = this.fetch(info, requestId, entry, signal);
+      this.remember(requestId, pending);
+      return pending;
+    });
   }
 
   private remember(requestId: string, pending: Promise<ParsedFrame[] | undefined>): void {

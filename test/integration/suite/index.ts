@@ -9,6 +9,7 @@
 import Mocha from 'mocha';
 
 import { RESULT_MARKER } from '../testEnv';
+import type { SuiteResult } from '../testEnv';
 
 type TestModuleLoader = readonly [name: string, load: () => Promise<unknown>];
 
@@ -27,13 +28,13 @@ export async function run(): Promise<void> {
     mocha.suite.emit('pre-require', globalThis, name, mocha);
     await load();
   }
-  const counts = await new Promise<{ passed: number; failed: number }>((resolve) => {
+  const counts = await new Promise<SuiteResult>((resolve) => {
     const runner = mocha.run(() => {
       const passed = runner.stats?.passes ?? 0;
       const pending = runner.stats?.pending ?? 0;
       // A failed `before all` hook skips its suite's tests: count those as failed too, so the
       // totals do not shrink when something breaks early.
-      resolve({ passed, failed: Math.max(runner.stats?.failures ?? 0, runner.total - passed - pending) });
+      resolve({ passed, failed: Math.max(runner.stats?.failures ?? 0, runner.total - passed - pending), pending });
     });
   });
   // Printed last and on one line: runCodeServer.ts reads the counts from the forwarded console.

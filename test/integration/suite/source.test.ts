@@ -103,6 +103,23 @@ suite('Jump to source', function () {
     await assertOpenedAtMarker(esm);
   });
 
+  test('a malformed frame argument is refused instead of falling back to the line that threw', async () => {
+    const expected = expectation(0);
+    for (const frame of [{ exceptionIndex: -1, frameIndex: 0 }, { exceptionIndex: 0, frameIndex: '1' }, 'frame 1', null]) {
+      // The command runner reports the refusal and resolves; no editor may open.
+      const result = await run('goToSource', vscode.commands.executeCommand('serverlessLens.goToSource', expected.traceId, expected.spanId, frame));
+      assert.equal(result, undefined);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(vscode.window.activeTextEditor, undefined, `no editor opened for the frame ${JSON.stringify(frame)}`);
+    }
+    // The panel's calls still work: with a valid frame, and without one.
+    await run('openFrame', vscode.commands.executeCommand('serverlessLens.goToSource', expected.traceId, expected.spanId, { exceptionIndex: 0, frameIndex: 0 }));
+    await assertOpenedAtMarker(expected);
+    await closeAllEditors();
+    await run('goToSource', vscode.commands.executeCommand('serverlessLens.goToSource', expected.traceId, expected.spanId));
+    await assertOpenedAtMarker(expected);
+  });
+
   test('Resolve Stack Trace from Clipboard links every own frame to its marked line', async () => {
     await vscode.env.clipboard.writeText(app.clipboardStack);
     const uri = await run('resolveStackTrace', vscode.commands.executeCommand<vscode.Uri | undefined>('serverlessLens.resolveStackTrace'));

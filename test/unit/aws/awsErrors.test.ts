@@ -59,6 +59,11 @@ describe('classifyAwsError over errors the SDK produced', () => {
     assert.equal(conn.server.requests.length, 1, 'the SDK leaves throttling to our back-off');
     assert.equal(classifyAwsError({ name: 'TooManyRequestsException' }).kind, 'throttled');
     assert.equal(classifyAwsError({ name: 'Whatever', $metadata: { httpStatusCode: 429 } }).kind, 'throttled');
+    // Only the X-Ray trace fetch has a concurrency to lower; a throttled logs read can only back off.
+    assert.match(throttled.message, /serverlessLens\.traces\.fetchConcurrency/);
+    const logs = classifyAwsError({ name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }, { operation: 'FilterLogEvents' });
+    assert.equal(logs.kind, 'throttled');
+    assert.equal(logs.message, 'AWS is throttling CloudWatch Logs FilterLogEvents requests (too many calls to CloudWatch Logs in this account and region). Back off: wait a few seconds, then try again.');
   });
 
   test('invalid requests pass the service message through', async () => {

@@ -153,6 +153,19 @@ describe('findInvocationError', () => {
     });
   });
 
+  test('throttling of the logs read says to back off, not to tune the X-Ray trace fetch', async () => {
+    conn.server.setLogEvents(GROUP, invocation(REQUEST_A, T0, missingField));
+    conn.server.throttleNext(1, 'FilterLogEvents');
+    await assert.rejects(findInvocationError(conn.factory.logs(), query(REQUEST_A)), (error: unknown) => {
+      assert.ok(error instanceof LogsReadError);
+      assert.equal(error.classified.kind, 'throttled');
+      assert.match(error.message, /throttling CloudWatch Logs FilterLogEvents requests/);
+      assert.match(error.message, /wait a few seconds, then try again/);
+      assert.doesNotMatch(error.message, /fetchConcurrency|X-Ray/);
+      return true;
+    });
+  });
+
   test('cancellation rethrows the abort', async () => {
     conn.server.setLogEvents(GROUP, invocation(REQUEST_A, T0, missingField));
     const controller = new AbortController();

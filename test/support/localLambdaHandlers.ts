@@ -1,0 +1,57 @@
+/**
+ * Lambda's GetFunctionConfiguration for the local endpoint. Wire rules (from the SDK's REST-JSON
+ * protocol for Lambda, `dist-cjs`): `GET /2015-03-31/functions/{FunctionName}/configuration`
+ * (name, ARN or partial ARN, URL-encoded; optional `?Qualifier=`), PascalCase members, errors as
+ * `{ Type, message }` with the type in `x-amzn-errortype` (404 ResourceNotFoundException).
+ */
+import { ApiError } from './localXRayHandlers';
+
+/** The part of `FunctionConfiguration` tests set; the handler fills in the rest. */
+export interface LocalFunctionConfiguration {
+  LoggingConfig?: {
+    LogFormat?: 'Text' | 'JSON';
+    LogGroup?: string;
+    ApplicationLogLevel?: string;
+    SystemLogLevel?: string;
+  };
+  Timeout?: number;
+  MemorySize?: number;
+  Runtime?: string;
+}
+
+export const LAMBDA_CONFIGURATION_PATH = /^\/2015-03-31\/functions\/([^/]+)\/configuration$/;
+
+function nameOf(pathName: string): string {
+  const decoded = decodeURIComponent(pathName);
+  // arn:aws:lambda:region:account:function:name[:qualifier] or account:function:name.
+  return /(?:^|:)function:([^:]+)/.exec(decoded)?.[1] ?? decoded;
+}
+
+export class LambdaHandlers {
+  private readonly functions = new Map<string, LocalFunctionConfiguration>();
+
+  /** Replaces every function; asking for another one is ResourceNotFound. */
+  setFunctionConfigurations(configurations: Readonly<Record<string, LocalFunctionConfiguration>>): void {
+    this.functions.clear();
+    for (const [name, configuration] of Object.entries(configurations)) this.functions.set(name, configuration);
+  }
+
+  /** `path` is the request path without the query string. */
+  getFunctionConfiguration(path: string): Record<string, unknown> {
+    const match = LAMBDA_CONFIGURATION_PATH.exec(path);
+    const name = match?.[1] !== undefined ? nameOf(match[1]) : '';
+    const configuration = this.functions.get(name);
+    if (configuration === undefined) {
+      throw new ApiError(404, 'ResourceNotFoundException', `Function not found: arn:aws:lambda:us-east-1:123456789012:function:${name}`);
+    }
+    return {
+      FunctionName: name,
+      FunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${name}`,
+      Runtime: configuration.Runtime ?? 'nodejs20.x',
+      Timeout: configuration.Timeout ?? 3,
+      MemorySize: configuration.MemorySize ?? 128,
+      Version: '$LATEST',
+      LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${name}`, ...configuration.LoggingConfig },
+    };
+  }
+}
