@@ -6,6 +6,8 @@
  * producers: subsegments that do not fit are sent as independent subsegments.
  */
 
+import { seededRandom } from './seededRandom';
+
 type Doc = Record<string, unknown>;
 
 interface Node {
@@ -21,17 +23,6 @@ const DOCUMENT_BUDGET = 60_000;
 const EPOCH_SECONDS = 1_700_000_000;
 const MAX_NESTING = 40;
 
-/** mulberry32: small, fast, good enough for test data, identical on every platform. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hex(next: () => number, digits: number): string {
   let out = '';
@@ -41,7 +32,7 @@ function hex(next: () => number, digits: number): string {
 
 /** The X-Ray trace id `syntheticTraceDocuments(_, seed)` uses. */
 export function syntheticTraceId(seed = 1): string {
-  return `1-${(EPOCH_SECONDS + (seed % 100_000)).toString(16)}-${hex(random(seed ^ 0x5eed), 24)}`;
+  return `1-${(EPOCH_SECONDS + (seed % 100_000)).toString(16)}-${hex(seededRandom(seed ^ 0x5eed), 24)}`;
 }
 
 class Generator {
@@ -52,7 +43,7 @@ class Generator {
   private readonly idPrefix: string;
 
   constructor(seed: number) {
-    this.next = random(seed);
+    this.next = seededRandom(seed);
     this.traceId = syntheticTraceId(seed);
     this.idPrefix = (seed & 0xffff).toString(16).padStart(4, '0');
   }

@@ -8,6 +8,8 @@
  * i % 10 === 7 a client error, i % 20 === 11 a DynamoDB throttle; every sixth trace is a cold start.
  */
 
+import { seededRandom } from '../builders/seededRandom';
+
 type Doc = Record<string, unknown>;
 
 export type GeneratedOutcome = 'ok' | 'error' | 'fault' | 'throttle';
@@ -40,17 +42,6 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/health', fn: 'orders-api-Health' },
 ];
 
-/** Small seeded PRNG (mulberry32) so ids and timings are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hex(random: () => number, length: number): string {
   let out = '';
