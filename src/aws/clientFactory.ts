@@ -244,7 +244,10 @@ export class AwsClientFactory {
     const profile = nonEmpty(this.settings.profile);
     return {
       region: () => this.region(),
-      ...(endpoint ? { endpoint } : {}),
+      // StartLiveTail carries the endpoint trait `hostPrefix: "stream-"` (older SDKs "streaming-"):
+      // against a custom endpoint the SDK would call `stream-127.0.0.1` / `stream-localhost`, which
+      // does not resolve. Emulators serve every operation on the one URL the user set.
+      ...(endpoint ? { endpoint, disableHostPrefix: true } : {}),
       // ignoreCache: a new connection must see credentials the user just refreshed (aws sso login, edited files).
       credentials: fromNodeProviderChain({ ...(profile ? { profile } : {}), ignoreCache: true }),
       customUserAgent: `serverless-lens/${this.options.extensionVersion ?? 'dev'}`,

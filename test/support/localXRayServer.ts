@@ -17,6 +17,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LAMBDA_CONFIGURATION_PATH, LambdaHandlers } from './localLambdaHandlers';
 import type { LocalFunctionConfiguration } from './localLambdaHandlers';
+import { failureError } from './localFailures';
+import { LocalLiveTail } from './localLiveTailHandler';
 import { LogsHandlers } from './localLogsHandlers';
 import type { LocalLogEvent } from './localLogsHandlers';
 import { ApiError, XRayHandlers } from './localXRayHandlers';
@@ -33,6 +35,7 @@ export type LocalXRayOperation =
   | 'StartQuery'
   | 'GetQueryResults'
   | 'StopQuery'
+  | 'StartLiveTail'
   | 'GetFunctionConfiguration'
   | 'Unknown';
 
@@ -113,6 +116,8 @@ export interface LocalXRayServer {
   insightsRunningPolls: number;
   /** Query ids StopQuery was called for. */
   readonly stoppedQueries: readonly string[];
+  /** StartLiveTail streams (`localLiveTailHandler.ts`): push events, end sessions, see disconnects. */
+  readonly liveTail: LocalLiveTail;
   /** Lambda GetFunctionConfiguration answers from this map; other names are ResourceNotFound. */
   setFunctionConfigurations(configurations: Readonly<Record<string, LocalFunctionConfiguration>>): void;
   /** The next `count` requests (of `operation`, if given) get 429 ThrottledException. */
@@ -138,30 +143,6 @@ const PATHS: Record<string, LocalXRayOperation> = {
   '/StartTraceRetrieval': 'StartTraceRetrieval',
   '/ListRetrievedTraces': 'ListRetrievedTraces',
 };
-
-function failureError(kind: LocalXRayFailure, operation: LocalXRayOperation): ApiError {
-  switch (kind) {
-    case 'expiredToken':
-      return new ApiError(403, 'ExpiredTokenException', 'The security token included in the request is expired');
-    case 'invalidToken':
-      return new ApiError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
-    case 'accessDenied':
-      return new ApiError(403, 'AccessDeniedException', `User: arn:aws:iam::123456789012:user/dev is not authorized to perform: ${iamPrefix(operation)}:${operation} on resource: *`);
-    case 'invalidRequest':
-      return new ApiError(400, 'InvalidRequestException', 'Invalid filter expression: unexpected token at position 7');
-    case 'internal':
-      return new ApiError(500, 'InternalFailure', 'We encountered an internal error. Please try again.');
-    case 'malformedQuery':
-      return new ApiError(400, 'MalformedQueryException', 'unexpected symbol found | at line 1 and position 10');
-    case 'limitExceeded':
-      return new ApiError(400, 'LimitExceededException', 'Account maximum query concurrency limit of [100] reached.');
-  }
-}
-
-function iamPrefix(operation: LocalXRayOperation): string {
-  if (operation === 'GetFunctionConfiguration') return 'lambda';
-  return ['FilterLogEvents', 'StartQuery', 'GetQueryResults', 'StopQuery'].includes(operation) ? 'logs' : 'xray';
-}
 
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -205,6 +186,7 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
     get insightsRunningPolls() { return state.insightsRunningPolls; },
   });
   const lambda = new LambdaHandlers();
+  const liveTail = new LocalLiveTail((group, events) => logs.setLogEvents(group, events));
   const throttles: { operation?: LocalXRayOperation }[] = [];
   const failures: { kind: LocalXRayFailure; operation?: LocalXRayOperation }[] = [];
   let inFlight = 0;
@@ -246,6 +228,7 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
       case 'GetQueryResults': return logs.getQueryResults(body);
       case 'StopQuery': return logs.stopQuery(body);
       case 'GetFunctionConfiguration': return lambda.getFunctionConfiguration(path);
+      case 'StartLiveTail': // streamed by `liveTail` before dispatch
       case 'Unknown': throw new ApiError(404, 'UnknownOperationException', 'Unknown operation.');
     }
   };
@@ -290,6 +273,12 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
           ? new ApiError(400, 'ThrottlingException', 'Rate exceeded')
           : new ApiError(429, 'ThrottledException', 'The request exceeds the maximum number of requests per second.');
       }
+      // An event stream: the live-tail handler owns the response from here on.
+      if (operation === 'StartLiveTail') {
+        liveTail.start(body, request, response);
+        record.status = 200;
+        return;
+      }
       payload = dispatch(operation, body, path);
     } catch (error) {
       const apiError = error instanceof ApiError ? error : new ApiError(400, 'SerializationException', error instanceof Error ? error.message : String(error));
@@ -318,6 +307,7 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve) => {
       if (idleTimer) clearTimeout(idleTimer);
+      liveTail.closeAll();
       server.close(() => resolve());
       server.closeAllConnections();
     });
@@ -347,6 +337,7 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
     insightsSupported: true,
     insightsRunningPolls: 1,
     get stoppedQueries() { return logs.stoppedQueries; },
+    liveTail,
     setFunctionConfigurations: (configurations) => lambda.setFunctionConfigurations(configurations),
     throttleNext: (count, operation) => {
       for (let i = 0; i < count; i += 1) throttles.push(operation ? { operation } : {});
@@ -374,7 +365,7 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
 
 function logsOperation(target: string): LocalXRayOperation {
   const operation = target.slice('Logs_20140328.'.length);
-  return operation === 'FilterLogEvents' || operation === 'StartQuery' || operation === 'GetQueryResults' || operation === 'StopQuery' ? operation : 'Unknown';
+  return ['FilterLogEvents', 'StartQuery', 'GetQueryResults', 'StopQuery', 'StartLiveTail'].includes(operation) ? (operation as LocalXRayOperation) : 'Unknown';
 }
 
 function argValue(args: readonly string[], name: string): number | undefined {
