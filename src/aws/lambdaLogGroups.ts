@@ -14,10 +14,23 @@ import { isAbortError, throwIfAborted } from './backoff';
  * (ResourceNotFound, AccessDenied, …); `LogGroupResolver` turns those into the default group.
  */
 export async function resolveLogGroup(lambdaClient: LambdaClient, functionName: string, signal: AbortSignal): Promise<string> {
+  return (await readFunctionLogging(lambdaClient, functionName, signal)).logGroup;
+}
+
+/** What the logs views need from a function's configuration: its group and its timeout. */
+export interface FunctionLogging {
+  logGroup: string;
+  timeoutMs?: number;
+}
+
+/** Reads the configuration once; throws what the SDK threw, as `resolveLogGroup`. */
+export async function readFunctionLogging(lambdaClient: LambdaClient, functionName: string, signal: AbortSignal): Promise<FunctionLogging> {
   throwIfAborted(signal);
   const output = await lambdaClient.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }), { abortSignal: signal });
   const custom = output.LoggingConfig?.LogGroup?.trim();
-  return custom !== undefined && custom !== '' && isValidLogGroupName(custom) ? custom : defaultLogGroupName(output.FunctionName ?? functionName);
+  const logGroup = custom !== undefined && custom !== '' && isValidLogGroupName(custom) ? custom : defaultLogGroupName(output.FunctionName ?? functionName);
+  // Timeout is in seconds in the API; the facts compare milliseconds.
+  return typeof output.Timeout === 'number' && output.Timeout > 0 ? { logGroup, timeoutMs: output.Timeout * 1000 } : { logGroup };
 }
 
 /** Answers that will not change while the connection lasts: the default group is the answer. */
@@ -38,6 +51,7 @@ export class LogGroupResolver {
   private readonly cache = new Map<string, Promise<string>>();
   private readonly reported = new Set<string>();
   private readonly settled = new Map<string, string>();
+  private readonly timeouts = new Map<string, number>();
 
   constructor(
     private readonly client: () => LambdaClient,
@@ -66,9 +80,15 @@ export class LogGroupResolver {
     return new Map(unique.map((name, index) => [name, groups[index] ?? defaultLogGroupName(name)]));
   }
 
+  /** The function's timeout in ms, once its configuration was read (undefined when denied). */
+  timeoutOf(functionName: string): number | undefined {
+    return this.timeouts.get(this.keyOf(functionName));
+  }
+
   clear(): void {
     this.cache.clear();
     this.settled.clear();
+    this.timeouts.clear();
   }
 
   private keyOf(functionName: string): string {
@@ -77,9 +97,10 @@ export class LogGroupResolver {
 
   private async load(key: string, functionName: string, signal: AbortSignal): Promise<string> {
     try {
-      const group = await resolveLogGroup(this.client(), functionName, signal);
-      this.settled.set(key, group);
-      return group;
+      const { logGroup, timeoutMs } = await readFunctionLogging(this.client(), functionName, signal);
+      this.settled.set(key, logGroup);
+      if (timeoutMs !== undefined) this.timeouts.set(key, timeoutMs);
+      return logGroup;
     } catch (error) {
       const fallback = defaultLogGroupName(functionName);
       const name = errorName(error);

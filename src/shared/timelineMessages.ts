@@ -10,6 +10,7 @@
  */
 import type { TimelineRows, TimelineTraceHeader } from './timelineRows';
 import type { Span } from './traceModel';
+import type { TimelineInvocation, TimelineLogLine, TimelineLogsState } from './timelineLogs';
 
 /** The panel's webview type, also used by the serializer that restores it after a reload. */
 export const TIMELINE_VIEW_TYPE = 'serverlessLens.traceTimeline';
@@ -50,15 +51,37 @@ export type HostToTimelineMessage =
   | { type: 'error'; traceId: string; message: string; canRetry: boolean }
   | { type: 'revealSpan'; spanId: string }
   /** The answer to `requestSpan`: the full span, from the trace the panel holds. */
-  | { type: 'span'; span: Span };
+  | { type: 'span'; span: Span }
+  /**
+   * The answer to `requestLogs`: `loading` (maybe several, at most every ~250 ms, with a
+   * progress `message`), then one of `done`, `error`, `unavailable` (missing permission, named
+   * in `message`). Lines are sorted by time and capped (`truncated`).
+   */
+  | {
+      type: 'logs';
+      state: TimelineLogsState;
+      lines: TimelineLogLine[];
+      invocations: TimelineInvocation[];
+      source?: 'insights' | 'filterLogEvents';
+      truncated?: boolean;
+      message?: string;
+      /** What was searched, for the empty state ("No log lines for this trace in …"). */
+      logGroups?: string[];
+    };
 
 export type TimelineToHostMessage =
   | { type: 'ready' }
   | { type: 'spanSelected'; spanId: string }
   /** Asks for the full record of a span of the trace shown; unknown ids get no answer. */
   | { type: 'requestSpan'; spanId: string }
-  | { type: 'copy'; text: string; what: 'traceId' | 'spanId' | 'value' }
+  | { type: 'copy'; text: string; what: CopyWhat }
   | { type: 'openInConsole' }
+  /** Sent when the user opens the Logs tab (never before): the host fetches the trace's logs. */
+  | { type: 'requestLogs' }
+  /** The user no longer waits for the logs (or asked again): the host aborts the queries. */
+  | { type: 'cancelLogs' }
+  /** Opens the same Logs Insights query (groups, window, query) in the CloudWatch console. */
+  | { type: 'openLogsInConsole' }
   | { type: 'retry' }
   /**
    * "Go to source" on a failing span: the host opens the workspace line that threw (the first
@@ -72,7 +95,11 @@ export type TimelineToHostMessage =
    */
   | { type: 'openFrame'; spanId: string; exceptionIndex: number; frameIndex: number };
 
+export type CopyWhat = 'traceId' | 'spanId' | 'value' | 'logs';
+
 const MAX_TEXT = 100_000;
+/** Copied log lines: up to `MAX_LOG_LINES` lines of up to a few hundred characters each. */
+const MAX_COPY_LOGS = 4_000_000;
 const MAX_ID = 200;
 /** Bound of exception and frame indexes: far above any real stack, small enough to be cheap. */
 export const MAX_INDEX = 10_000;
@@ -98,6 +125,14 @@ function parseOpenFrame(message: Record<string, unknown>): TimelineToHostMessage
   return { type: 'openFrame', spanId, exceptionIndex, frameIndex };
 }
 
+function parseCopy(message: Record<string, unknown>): TimelineToHostMessage | undefined {
+  const what = message.what;
+  if (what !== 'traceId' && what !== 'spanId' && what !== 'value' && what !== 'logs') {
+    return undefined;
+  }
+  return isShortString(message.text, what === 'logs' ? MAX_COPY_LOGS : MAX_TEXT) ? { type: 'copy', text: message.text, what } : undefined;
+}
+
 /**
  * Validates a message from the timeline webview. Returns `undefined` for anything that is not
  * exactly one of the known shapes, so the host can drop it (and log it) without further checks.
@@ -114,6 +149,10 @@ export function parseTimelineToHost(raw: unknown): TimelineToHostMessage | undef
       return { type: 'openInConsole' };
     case 'retry':
       return { type: 'retry' };
+    case 'requestLogs':
+    case 'cancelLogs':
+    case 'openLogsInConsole':
+      return { type: message.type };
     case 'spanSelected':
       return isShortString(message.spanId, MAX_ID) ? { type: 'spanSelected', spanId: message.spanId } : undefined;
     case 'requestSpan':
@@ -123,13 +162,8 @@ export function parseTimelineToHost(raw: unknown): TimelineToHostMessage | undef
       return isSpanId(message.spanId) ? { type: 'goToSource', spanId: message.spanId } : undefined;
     case 'openFrame':
       return parseOpenFrame(message);
-    case 'copy': {
-      const what = message.what;
-      if (!isShortString(message.text) || (what !== 'traceId' && what !== 'spanId' && what !== 'value')) {
-        return undefined;
-      }
-      return { type: 'copy', text: message.text, what };
-    }
+    case 'copy':
+      return parseCopy(message);
     default:
       return undefined;
   }

@@ -135,6 +135,31 @@ async function goToSourceOpensLine(page: Page, workspace: string, appFolder: str
   throw new Error(`${fileName} opened, but the status bar says "${shown}", expected line ${line} (marker ${source.marker})`);
 }
 
+/**
+ * The Logs tab of a failing trace of the fixture app: opened by a click, it shows the runtime's
+ * `Invoke Error` line and the REPORT summary, read from the local endpoint's CloudWatch Logs.
+ */
+async function logsTabShowsInvocation(page: Page, source: NonNullable<SourceAppExpectations['traces'][number]>): Promise<string> {
+  await runFromPalette(page, 'View: Close All Editors');
+  await runFromPalette(page, 'Serverless Lens: Open Trace by ID');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(source.traceId);
+  await page.keyboard.press('Enter');
+  const frame = timeline(page);
+  await frame.locator('[role="treeitem"]').first().waitFor({ timeout: 30_000 });
+  await frame.locator('[role="tab"][data-tab="logs"]').click({ timeout: 10_000 });
+  const invokeError = frame.locator('.tl-log-line', { hasText: 'Invoke Error' }).first();
+  await invokeError.waitFor({ timeout: 30_000 });
+  const report = frame.locator('.tl-log-line.tl-log-kind-report .tl-log-message').first();
+  const reportText = ((await report.textContent({ timeout: 5_000 })) ?? '').trim();
+  if (!/^REPORT \S+ ms \(billed \d+ ms\) · 71\/256 MB/.test(reportText)) throw new Error(`the REPORT line reads "${reportText}"`);
+  const verdict = ((await frame.locator('.tl-invocation .tl-verdict').first().textContent()) ?? '').trim();
+  if (verdict !== 'error') throw new Error(`the invocation's verdict is "${verdict}", expected "error"`);
+  const lines = await frame.locator('.tl-log-line').count();
+  return `${lines} log lines, "${((await invokeError.locator('.tl-log-message').textContent()) ?? '').slice(0, 60)}", ${reportText}`;
+}
+
 export async function runUiChecks(options: UiCheckOptions): Promise<CheckResult[]> {
   const { browser, server, log } = options;
   const context = await newWorkbenchContext(browser);
@@ -251,6 +276,7 @@ export async function runUiChecks(options: UiCheckOptions): Promise<CheckResult[
     if (options.sourceApp !== undefined && source !== undefined) {
       const app = options.sourceApp;
       await check('"Go to source" in a failing trace of the built fixture app opens the line that threw', () => goToSourceOpensLine(page, options.folder, app.folder, source));
+      await check('the Logs tab of a failing fixture trace shows its Invoke Error line and REPORT summary', () => logsTabShowsInvocation(page, source));
     } else {
       log('  - UI: "Go to source" not checked: the runner passed no source app traces');
     }

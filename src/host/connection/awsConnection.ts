@@ -4,8 +4,12 @@ import { loadAwsModules } from './awsModules';
 import type { XRayClient } from '@aws-sdk/client-xray';
 import type { AwsClientFactory, ConnectionSettings } from '../../aws/clientFactory';
 import type { InvocationError, InvocationErrorQuery } from '../../aws/cloudWatchLogs';
+import type { LogGroupResolver } from '../../aws/lambdaLogGroups';
+import type { TraceLogsProgress, TraceLogsResult } from '../../aws/traceLogs';
 import type { TraceSearchQuery } from '../../aws/xrayTraceSearch';
-import type { TraceSummary } from '../../shared/traceModel';
+import type { TraceLogPlan } from '../../core/traceLogQuery';
+import { invocationsOfTrace, planTraceLogQuery } from '../../core/traceLogQuery';
+import type { Trace, TraceSummary } from '../../shared/traceModel';
 import type { ConnectionConfig } from '../config';
 import type { ComponentLogger, Logger } from '../logger';
 import type { AwsModules } from './awsModules';
@@ -27,6 +31,8 @@ export class AwsConnection extends Disposable {
   private readonly lifetime = new AbortController();
   private resolvedRegion: Promise<string> | undefined;
   readonly store: TraceStore;
+  /** Custom log groups and timeouts of functions, read once per connection. */
+  private readonly logGroups: LogGroupResolver;
 
   private constructor(
     readonly config: ConnectionConfig,
@@ -41,6 +47,8 @@ export class AwsConnection extends Disposable {
     const fetcher = new modules.traceFetcher.TraceFetcher(factory.xray(), log);
     this.store = new TraceStore({ fetcher, build: modules.traceBuilder.buildTrace, logger: log, concurrency: fetchConcurrency });
     this._register(toDisposable(() => this.store.clear()));
+    this.logGroups = new modules.lambdaLogGroups.LogGroupResolver(() => factory.lambda(), log);
+    this._register(toDisposable(() => this.logGroups.clear()));
   }
 
   static async open(options: AwsConnectionOptions): Promise<AwsConnection> {
@@ -99,12 +107,34 @@ export class AwsConnection extends Disposable {
     return this.modules.cloudWatchLogs.findInvocationError(this.factory.logs(), { ...query, signal: this.requestSignal(signal) });
   }
 
+  /**
+   * The log lines of a trace: each function's log group resolved (custom logging config, cached),
+   * one plan, then Logs Insights or FilterLogEvents. Throws `InsightsQueryError`/`LogsReadError`,
+   * or an AbortError when `signal` (or the connection) ends.
+   */
+  async fetchTraceLogs(trace: Trace, signal: AbortSignal, onProgress?: (progress: TraceLogsProgress) => void): Promise<TraceLogsFetch> {
+    const combined = this.requestSignal(signal);
+    const functions = invocationsOfTrace(trace).map((invocation) => invocation.functionName);
+    await this.logGroups.resolveAll(functions, combined);
+    const plan = planTraceLogQuery(trace, { logGroupOf: (name) => this.logGroups.peek(name) });
+    this.log.debug(`trace logs: ${trace.id} in ${plan.logGroups.length} group(s), ${plan.invocations.length} invocation(s)`);
+    const result = await this.modules.traceLogs.fetchTraceLogs(this.factory, plan, combined, onProgress);
+    return { plan, result, timeoutMsOf: (name) => this.logGroups.timeoutOf(name) };
+  }
+
   override dispose(): void {
     if (!this.isDisposed) {
       this.log.info(`connection closed: ${describeConnection(this.config)}`);
     }
     super.dispose();
   }
+}
+
+export interface TraceLogsFetch {
+  plan: TraceLogPlan;
+  result: TraceLogsResult;
+  /** A function's configured timeout, when its configuration could be read. */
+  timeoutMsOf: (functionName: string) => number | undefined;
 }
 
 /** `profile dev · region eu-west-1 · endpoint http://…` for logs (no secrets in these settings). */

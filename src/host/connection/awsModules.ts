@@ -8,6 +8,8 @@ import type * as ClientFactoryModule from '../../aws/clientFactory';
 import type * as AwsErrorsModule from '../../aws/awsErrors';
 import type * as AwsProfilesModule from '../../aws/awsProfiles';
 import type * as CloudWatchLogsModule from '../../aws/cloudWatchLogs';
+import type * as LambdaLogGroupsModule from '../../aws/lambdaLogGroups';
+import type * as TraceLogsModule from '../../aws/traceLogs';
 import type * as TraceFetcherModule from '../../aws/xrayTraceFetcher';
 import type * as TraceSearchModule from '../../aws/xrayTraceSearch';
 import type * as TraceBuilderModule from '../../core/traceBuilder';
@@ -18,6 +20,8 @@ export interface AwsModules {
   traceFetcher: typeof TraceFetcherModule;
   traceBuilder: typeof TraceBuilderModule;
   cloudWatchLogs: typeof CloudWatchLogsModule;
+  traceLogs: typeof TraceLogsModule;
+  lambdaLogGroups: typeof LambdaLogGroupsModule;
 }
 
 let awsModules: Promise<AwsModules> | undefined;
@@ -32,7 +36,9 @@ export function loadAwsModules(): Promise<AwsModules> {
     import('../../aws/xrayTraceFetcher'),
     import('../../core/traceBuilder'),
     import('../../aws/cloudWatchLogs'),
-  ]).then(([clientFactory, traceSearch, traceFetcher, traceBuilder, cloudWatchLogs]) => ({ clientFactory, traceSearch, traceFetcher, traceBuilder, cloudWatchLogs }));
+    import('../../aws/traceLogs'),
+    import('../../aws/lambdaLogGroups'),
+  ]).then(([clientFactory, traceSearch, traceFetcher, traceBuilder, cloudWatchLogs, traceLogs, lambdaLogGroups]) => ({ clientFactory, traceSearch, traceFetcher, traceBuilder, cloudWatchLogs, traceLogs, lambdaLogGroups }));
   return awsModules;
 }
 

@@ -3,13 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { Disposable, toDisposable } from '../lifecycle';
 import { renderWebviewHtml } from '../../shared/webviewHtml';
 import { TIMELINE_VIEW_TYPE, parseTimelineToHost } from '../../shared/timelineMessages';
-import type { HostToTimelineMessage, TimelineToHostMessage, TimelineViewState } from '../../shared/timelineMessages';
+import type { CopyWhat, HostToTimelineMessage, TimelineToHostMessage, TimelineViewState } from '../../shared/timelineMessages';
 import type { TimelineRows, TimelineTraceHeader } from '../../shared/timelineRows';
 import type { Span } from '../../shared/traceModel';
 import { encodeTimelineRows, encodeTraceHeader } from '../../core/timelineRows';
 import { COMMANDS } from '../commands/commandIds';
 import type { ComponentLogger } from '../logger';
 import type { AwsTraceSource, LoadedTrace } from './awsTraceSource';
+import { TraceLogsSession } from './traceLogsSession';
 
 export { TIMELINE_VIEW_TYPE };
 
@@ -25,7 +26,7 @@ interface EncodedTrace {
   rows: TimelineRows;
 }
 
-const COPIED: Record<'traceId' | 'spanId' | 'value', string> = { traceId: 'Copied the trace ID', spanId: 'Copied the span ID', value: 'Copied' };
+const COPIED: Record<CopyWhat, string> = { traceId: 'Copied the trace ID', spanId: 'Copied the span ID', value: 'Copied', logs: 'Copied the log lines' };
 
 /**
  * One trace in a webview panel. The page is built once; the host posts nothing until the webview
@@ -44,6 +45,7 @@ export class TraceTimelinePanel extends Disposable {
   // UI state handed back by the serializer; sent with the first trace only.
   private restore: TimelineViewState | undefined;
   private selectedSpanId: string | undefined;
+  private readonly logs: TraceLogsSession;
   private readonly disposed = this._register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.disposed.event;
 
@@ -75,6 +77,8 @@ export class TraceTimelinePanel extends Disposable {
       dark: vscode.Uri.joinPath(deps.extensionUri, 'media', 'trace-timeline-dark.svg'),
     };
     this._register(toDisposable(() => this.loading?.abort()));
+    this.logs = new TraceLogsSession({ source: deps.source, trace: () => this.loaded?.trace, post: (m) => this.post(m), log: this.log });
+    this._register(toDisposable(() => this.logs.dispose()));
     this._register(panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)));
     this._register(panel.onDidDispose(() => this.release()));
     panel.webview.html = this.html();
@@ -150,6 +154,12 @@ export class TraceTimelinePanel extends Disposable {
         return;
       case 'goToSource':
         return this.goToSource(message.spanId);
+      case 'requestLogs':
+        return this.logs.request();
+      case 'cancelLogs':
+        return this.logs.cancel();
+      case 'openLogsInConsole':
+        return this.logs.openInConsole();
       case 'openFrame':
         return this.openFrame(message);
     }
@@ -205,6 +215,7 @@ export class TraceTimelinePanel extends Disposable {
   }
 
   private setLoaded(loaded: LoadedTrace | undefined): void {
+    if (loaded?.trace !== this.loaded?.trace) this.logs.reset();
     this.loaded = loaded;
     this.encoded = undefined;
     this.spansById = undefined;

@@ -27,7 +27,7 @@ function isHostMessage(data: unknown): data is HostToTimelineMessage {
     return false;
   }
   const type = (data as { type?: unknown }).type;
-  return type === 'loading' || type === 'error' || type === 'trace' || type === 'revealSpan' || type === 'span';
+  return type === 'loading' || type === 'error' || type === 'trace' || type === 'revealSpan' || type === 'span' || type === 'logs';
 }
 
 /** Checked before use: a trace whose columns did not survive the transport must not break the page. */
@@ -130,6 +130,11 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     case 'span':
       if (isSpan(message.span)) {
         view?.receiveSpan(message.span);
+      }
+      break;
+    case 'logs':
+      if (Array.isArray(message.lines) && Array.isArray(message.invocations)) {
+        view?.receiveLogs(message);
       }
       break;
   }

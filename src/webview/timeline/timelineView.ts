@@ -19,6 +19,10 @@ import type { Toolbar } from './searchBar';
 import { SpanSearch } from './search';
 import { isGoToSourceKey, rowIsFailing } from './sourceLinks';
 import { createSplitter } from './splitter';
+import { LogsView } from './logsView';
+import type { LogsMessage } from './logsView';
+import { createTabs, isLogsTabKey } from './tabs';
+import type { TimelineTab, Tabs } from './tabs';
 import { EXPAND_ALL_LIMIT, TimelineState } from './timelineState';
 import { VirtualList } from './virtualList';
 
@@ -45,6 +49,8 @@ export class TimelineView implements TreeNavigator {
   private readonly toolbar: Toolbar;
   private readonly ruler: HTMLElement;
   private readonly grid: HTMLElement;
+  private readonly tabs: Tabs;
+  readonly logs: LogsView;
   private detailsRatio: number;
   private persistTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -77,7 +83,16 @@ export class TimelineView implements TreeNavigator {
       this.detailsRatio = ratio;
       this.schedulePersist();
     });
-    root.replaceChildren(el('div', { className: 'tl-root' }, [header, this.toolbar.root, treeArea, splitter, this.details]));
+    this.logs = new LogsView({
+      post: input.post,
+      canOpenInConsole: input.canOpenInConsole,
+      selectionPath: () => this.selectionPath(),
+      revealSpan: (spanId) => this.revealFromLogs(spanId),
+    });
+    this.tabs = createTabs((tab) => this.onTab(tab));
+    this.tabs.panels.spans.append(this.toolbar.root, treeArea, splitter, this.details);
+    this.tabs.panels.logs.append(this.logs.root);
+    root.replaceChildren(el('div', { className: 'tl-root' }, [header, this.tabs.list, this.tabs.panels.spans, this.tabs.panels.logs]));
     this.list = new VirtualList<RowParts>(this.viewport, spacer, ROW_HEIGHT, {
       create: createRow,
       element: (row) => row.root,
@@ -194,9 +209,44 @@ export class TimelineView implements TreeNavigator {
     return this.details.getAttribute('aria-busy') === 'true' && this.goToSource();
   }
 
-  /** Ctrl/Cmd+F and F3 work anywhere in the panel. */
+  /** The selected span and its ancestors, nearest first: the Logs tab filters by the first with logs. */
+  private selectionPath(): string[] {
+    const path: string[] = [];
+    for (let i = this.state.selected; i >= 0 && path.length < 1000; i = this.state.index.parent[i] ?? -1) {
+      const id = this.state.spanId(i);
+      if (id !== undefined) path.push(id);
+    }
+    return path;
+  }
+
+  /** A log line or invocation clicked: its span, shown in the Spans tab. */
+  private revealFromLogs(spanId: string): void {
+    this.tabs.select('spans');
+    if (this.selectSpanId(spanId, true)) this.viewport.focus({ preventScroll: true });
+  }
+
+  private onTab(tab: TimelineTab): void {
+    if (tab === 'logs') {
+      this.logs.activate();
+    } else {
+      // The list measured nothing while hidden.
+      this.list.render();
+      this.measureColumns();
+    }
+  }
+
+  /** The host's `logs` answer (and its progress). */
+  receiveLogs(message: LogsMessage): void {
+    this.logs.receive(message);
+  }
+
+  /** Ctrl/Cmd+Shift+L opens Logs; Ctrl/Cmd+F and F3 search the spans, anywhere in the panel. */
   handleGlobalKey(event: KeyboardEvent): void {
-    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'f') {
+    if (isLogsTabKey(event)) {
+      event.preventDefault();
+      this.tabs.select('logs', true);
+    } else if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'f') {
+      this.tabs.select('spans');
       event.preventDefault();
       this.toolbar.input.focus();
       this.toolbar.input.select();

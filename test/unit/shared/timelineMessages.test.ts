@@ -59,3 +59,25 @@ describe('parseTimelineToHost', () => {
     assert.equal(parseTimelineToHost({ type: 'openFrame', spanId: 'abc', frameIndex: 0 }), undefined);
   });
 });
+
+describe('parseTimelineToHost: the Logs tab', () => {
+  test('accepts requestLogs, cancelLogs and openLogsInConsole without extra fields', () => {
+    for (const type of ['requestLogs', 'cancelLogs', 'openLogsInConsole'] as const) {
+      assert.deepEqual(parseTimelineToHost({ type, groups: ['/etc'], query: 'x' }), { type });
+    }
+  });
+
+  test('copy of log lines allows long text, other copies stay short', () => {
+    const long = 'l'.repeat(200_000);
+    assert.deepEqual(parseTimelineToHost({ type: 'copy', text: long, what: 'logs' }), { type: 'copy', text: long, what: 'logs' });
+    assert.equal(parseTimelineToHost({ type: 'copy', text: long, what: 'value' }), undefined);
+    assert.equal(parseTimelineToHost({ type: 'copy', text: 'x'.repeat(4_000_001), what: 'logs' }), undefined);
+    assert.equal(parseTimelineToHost({ type: 'copy', text: 42, what: 'logs' }), undefined);
+  });
+
+  test('rejects near misses', () => {
+    for (const raw of [{ type: 'requestlogs' }, { type: 'logs' }, { type: 'openStackLine', lineIndex: 1 }, { type: 'cancelLogs ' }]) {
+      assert.equal(parseTimelineToHost(raw), undefined, JSON.stringify(raw));
+    }
+  });
+});
