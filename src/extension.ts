@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerConnectionCommands } from './host/commands/connectionCommands';
 import { registerSourceCommands } from './host/commands/sourceCommands';
+import type { TimelinePanelDeps } from './host/timeline/traceTimelinePanel';
 import { CommandRunner } from './host/commands/commandRunner';
 import { registerTraceCommands } from './host/commands/traceCommands';
 import { registerTracesViewCommands } from './host/commands/tracesViewCommands';
@@ -65,22 +66,26 @@ function compose(owned: IDisposable[], logger: Logger, context: vscode.Extension
   const tree = own(new TracesTreeProvider({ connections, query, config, contextKeys, logger }));
   own(new ConnectionStatusBar(connections, contextKeys));
   const source = new AwsTraceSource(connections);
-  const panels = own(new TimelinePanels({ extensionUri: context.extensionUri, source, logger: logger.for('timeline') }));
+  const runner = new CommandRunner(logger, connections);
+  const projectIndex = own(new ProjectIndexService(logger.for('project')));
+  // One navigator for "Go to source", the Logs tab's frame links and the Problems view: one
+  // source-map cache, one cache of the invocations' log stacks. Created before all of them, so
+  // it is disposed after them.
+  const sourceLog = logger.for('source');
+  const evidence = own(new InvocationEvidence(connections, sourceLog));
+  const navigator = own(new SourceNavigator({ index: projectIndex, evidence, config, log: sourceLog }));
+  const openLogFrame: TimelinePanelDeps['openLogFrame'] = async (trace, functionSpanId, frames, frameIndex) => {
+    await runner.run('serverlessLens.openLogFrame', () => navigator.openStackFrame(trace, functionSpanId, frames, frameIndex), []);
+  };
+  const panels = own(new TimelinePanels({ extensionUri: context.extensionUri, source, logger: logger.for('timeline'), openLogFrame }));
   own(registerTimelinePanelSerializer(panels, logger.for('timeline')));
 
-  const runner = new CommandRunner(logger, connections);
   const signIn = own(new SignIn(connections, logger));
   owned.push(
     ...registerTracesViewCommands(runner, tree, query),
     ...registerTraceCommands(runner, panels, source),
     ...registerConnectionCommands(runner, new ConnectionPicker(config), signIn, logger),
   );
-  const projectIndex = own(new ProjectIndexService(logger.for('project')));
-  // One navigator for "Go to source" and the Problems view: one source-map cache, one cache of
-  // the invocations' log stacks. Created before both, so it is disposed after them.
-  const sourceLog = logger.for('source');
-  const evidence = own(new InvocationEvidence(connections, sourceLog));
-  const navigator = own(new SourceNavigator({ index: projectIndex, evidence, config, log: sourceLog }));
   owned.push(...registerSourceCommands({ runner, projectIndex, navigator, traces: source }));
   owned.push(...registerInsights({ config, connections, runner, logger, projectIndex, navigator }));
   return createExtensionApi(tree, panels);

@@ -60,6 +60,14 @@ export function parseStackText(text: string, options: ParseStackOptions = {}): P
 }
 
 /**
+ * Frames of a log line's `stack` (`TimelineLogLine.stack`), innermost first. The Logs tab and the
+ * host both call this, so a frame index the page sends names the same frame on both sides.
+ */
+export function framesOfLogStack(stack: readonly string[]): ParsedFrame[] {
+  return stack.length === 0 ? [] : parseStackText(stack.join('\n')).frames;
+}
+
+/**
  * Frames of an X-Ray exception. X-Ray keeps `path`, `line` and `label` but drops the column, so
  * minified bundles need other evidence to resolve (see `sourceMapResolver.resolveLine`).
  * The Node SDK records ESM frames as `path: "file"` with no line; such frames stay unresolvable.

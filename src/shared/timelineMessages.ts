@@ -11,6 +11,7 @@
 import type { TimelineRows, TimelineTraceHeader } from './timelineRows';
 import type { Span } from './traceModel';
 import type { TimelineInvocation, TimelineLogLine, TimelineLogsState } from './timelineLogs';
+import { MAX_LOG_LINES } from './timelineLogs';
 
 /** The panel's webview type, also used by the serializer that restores it after a reload. */
 export const TIMELINE_VIEW_TYPE = 'serverlessLens.traceTimeline';
@@ -31,6 +32,8 @@ export interface TimelineViewState {
   scrollTop?: number;
   /** Height share of the details pane, 0..1. */
   detailsRatio?: number;
+  /** The tab shown; absent means Spans. Logs restored means the logs are asked for again. */
+  tab?: 'spans' | 'logs';
 }
 
 export type HostToTimelineMessage =
@@ -93,7 +96,12 @@ export type TimelineToHostMessage =
    * of the span, as the host sent it in `span`. Indexes are non-negative integers below
    * `MAX_INDEX`; the host checks them against the span it holds.
    */
-  | { type: 'openFrame'; spanId: string; exceptionIndex: number; frameIndex: number };
+  | { type: 'openFrame'; spanId: string; exceptionIndex: number; frameIndex: number }
+  /**
+   * A stack frame clicked in the Logs tab: frame `frameIndex` of `framesOfLogStack(stack)` of the
+   * line at `lineIndex` of the last `logs` message. The host checks both against what it sent.
+   */
+  | { type: 'openLogFrame'; lineIndex: number; frameIndex: number };
 
 export type CopyWhat = 'traceId' | 'spanId' | 'value' | 'logs';
 
@@ -123,6 +131,13 @@ function parseOpenFrame(message: Record<string, unknown>): TimelineToHostMessage
     return undefined;
   }
   return { type: 'openFrame', spanId, exceptionIndex, frameIndex };
+}
+
+function parseOpenLogFrame(message: Record<string, unknown>): TimelineToHostMessage | undefined {
+  const { lineIndex, frameIndex } = message;
+  // Line indexes go up to MAX_LOG_LINES, frame indexes up to MAX_INDEX.
+  const isLineIndex = typeof lineIndex === 'number' && Number.isSafeInteger(lineIndex) && lineIndex >= 0 && lineIndex < MAX_LOG_LINES;
+  return isLineIndex && isIndex(frameIndex) ? { type: 'openLogFrame', lineIndex, frameIndex } : undefined;
 }
 
 function parseCopy(message: Record<string, unknown>): TimelineToHostMessage | undefined {
@@ -162,6 +177,8 @@ export function parseTimelineToHost(raw: unknown): TimelineToHostMessage | undef
       return isSpanId(message.spanId) ? { type: 'goToSource', spanId: message.spanId } : undefined;
     case 'openFrame':
       return parseOpenFrame(message);
+    case 'openLogFrame':
+      return parseOpenLogFrame(message);
     case 'copy':
       return parseCopy(message);
     default:
@@ -194,6 +211,9 @@ export function parseTimelineViewState(raw: unknown): TimelineViewState | undefi
   }
   if (typeof state.detailsRatio === 'number' && state.detailsRatio > 0 && state.detailsRatio < 1) {
     result.detailsRatio = state.detailsRatio;
+  }
+  if (state.tab === 'spans' || state.tab === 'logs') {
+    result.tab = state.tab;
   }
   return result;
 }

@@ -120,6 +120,11 @@ async function goToSourceOpensLine(page: Page, workspace: string, appFolder: str
   await row.click({ timeout: 30_000 });
   const button = timeline(page).locator('.tl-details .tl-go-to-source');
   await button.click({ timeout: 20_000 });
+  return editorShowsLine(page, source, line);
+}
+
+/** Waits for the source file's editor tab and for the status bar's cursor line to be `line`. */
+async function editorShowsLine(page: Page, source: NonNullable<SourceAppExpectations['traces'][number]>, line: number): Promise<string> {
   const fileName = basename(source.file);
   await page.locator('.tabs-container .tab.active', { hasText: fileName }).first().waitFor({ timeout: 30_000 });
   const status = page.locator('#status\\.editor\\.selection');
@@ -137,9 +142,10 @@ async function goToSourceOpensLine(page: Page, workspace: string, appFolder: str
 
 /**
  * The Logs tab of a failing trace of the fixture app: opened by a click, it shows the runtime's
- * `Invoke Error` line and the REPORT summary, read from the local endpoint's CloudWatch Logs.
+ * `Invoke Error` line and the REPORT summary, read from the local endpoint's CloudWatch Logs; the
+ * first frame link of the user's code in that line's stack opens the line that threw.
  */
-async function logsTabShowsInvocation(page: Page, source: NonNullable<SourceAppExpectations['traces'][number]>): Promise<string> {
+async function logsTabShowsInvocation(page: Page, workspace: string, appFolder: string, source: NonNullable<SourceAppExpectations['traces'][number]>): Promise<string> {
   await runFromPalette(page, 'View: Close All Editors');
   await runFromPalette(page, 'Serverless Lens: Open Trace by ID');
   const input = page.locator('.quick-input-widget input');
@@ -157,7 +163,12 @@ async function logsTabShowsInvocation(page: Page, source: NonNullable<SourceAppE
   const verdict = ((await frame.locator('.tl-invocation .tl-verdict').first().textContent()) ?? '').trim();
   if (verdict !== 'error') throw new Error(`the invocation's verdict is "${verdict}", expected "error"`);
   const lines = await frame.locator('.tl-log-line').count();
-  return `${lines} log lines, "${((await invokeError.locator('.tl-log-message').textContent()) ?? '').slice(0, 60)}", ${reportText}`;
+  const summary = `${lines} log lines, "${((await invokeError.locator('.tl-log-message').textContent()) ?? '').slice(0, 60)}", ${reportText}`;
+  const links = await invokeError.locator('.tl-log-frame-link').count();
+  const runtime = await invokeError.locator('.tl-frame-runtime').count();
+  await invokeError.locator('.tl-log-frame-link').first().click({ timeout: 10_000 });
+  const opened = await editorShowsLine(page, source, markerLine(workspace, appFolder, source.file, source.marker));
+  return `${summary}; ${links} frame link(s), ${runtime} runtime frame(s); the first opened ${opened}`;
 }
 
 export async function runUiChecks(options: UiCheckOptions): Promise<CheckResult[]> {
@@ -276,7 +287,7 @@ export async function runUiChecks(options: UiCheckOptions): Promise<CheckResult[
     if (options.sourceApp !== undefined && source !== undefined) {
       const app = options.sourceApp;
       await check('"Go to source" in a failing trace of the built fixture app opens the line that threw', () => goToSourceOpensLine(page, options.folder, app.folder, source));
-      await check('the Logs tab of a failing fixture trace shows its Invoke Error line and REPORT summary', () => logsTabShowsInvocation(page, source));
+      await check('the Logs tab of a failing fixture trace shows its Invoke Error line and REPORT summary, and its first frame link opens the line that threw', () => logsTabShowsInvocation(page, options.folder, app.folder, source));
     } else {
       log('  - UI: "Go to source" not checked: the runner passed no source app traces');
     }

@@ -6,12 +6,33 @@
 import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HostToTimelineMessage } from '../../src/shared/timelineMessages';
+import type { TimelineLogLine } from '../../src/shared/timelineLogs';
 import { HOSTILE_MESSAGE, RESIZE_REQUEST, WORKER_REQUEST, traceLogsSample } from '../builders/traceLogsSample';
 import { TimelineHarness } from './timelineHarness';
 
 const SAMPLE = traceLogsSample();
 const { trace, view } = SAMPLE;
 const LOGS: HostToTimelineMessage = { type: 'logs', state: 'done', lines: view.lines, invocations: view.invocations, source: 'insights', truncated: false, logGroups: ['/aws/lambda/orders-api'] };
+
+/** An `Invoke Error` line whose stack mixes the user's code, the runtime and a hostile frame. */
+const STACK_LINE: TimelineLogLine = {
+  timestamp: trace.startEpochMs + 100,
+  functionName: 'orders-api',
+  logGroup: '/aws/lambda/orders-api',
+  kind: 'invokeError',
+  level: 'error',
+  message: 'Invoke Error: Error: boom',
+  frames: true,
+  stack: [
+    'Error: boom',
+    '    at validate (file:///var/task/index.mjs:12:9)',
+    '    at Runtime.handleOnceNonStreaming (file:///var/runtime/index.mjs:1173:29)',
+    '    at <img src=x onerror="window.__pwned=1"> (/var/task/lib/<b>evil</b>.js:3:7)',
+    '    at handler (/var/task/node_modules/middy/core.js:40:2)',
+  ],
+};
+const STACK_INDEX = view.lines.length;
+const STACK_LOGS: HostToTimelineMessage = { ...LOGS, type: 'logs', state: 'done', lines: [...view.lines, STACK_LINE], invocations: view.invocations };
 
 function functionSpanId(name: string): string {
   const span = trace.spans.find((s) => s.name === name && s.origin === 'AWS::Lambda::Function');
@@ -26,10 +47,10 @@ async function requests(): Promise<number> {
 }
 
 /** Opens the Logs tab, answers its request with the sample's logs, waits for the lines. */
-async function openLogs(): Promise<void> {
+async function openLogs(logs: HostToTimelineMessage = LOGS): Promise<void> {
   await harness.page.click('[role="tab"][data-tab="logs"]');
   await harness.waitForPosted((m) => m.type === 'requestLogs');
-  await harness.post(LOGS);
+  await harness.post(logs);
   await harness.page.waitForSelector('.tl-log-line');
 }
 
@@ -139,5 +160,44 @@ describe('timeline webview: Logs tab', () => {
     await harness.post({ type: 'logs', state: 'error', lines: [], invocations: [], message: 'boom' });
     await harness.page.click('.tl-logs-retry');
     assert.equal(await requests(), 2);
+  });
+
+  test('stack frames of a log line are links to source, except runtime and library frames', async () => {
+    await openLogs(STACK_LOGS);
+    const row = harness.page.locator(`.tl-log-line[data-line-index="${STACK_INDEX}"]`);
+    const links = row.locator('.tl-log-frame-link');
+    assert.deepEqual(await links.allTextContents(), ['validate (/var/task/index.mjs:12:9)', '<img src=x onerror="window.__pwned=1"> (/var/task/lib/<b>evil</b>.js:3:7)']);
+    assert.deepEqual(await row.locator('.tl-frame-runtime').allTextContents(), ['Runtime.handleOnceNonStreaming (/var/runtime/index.mjs:1173:29)', 'handler (/var/task/node_modules/middy/core.js:40:2)']);
+    await links.nth(1).click();
+    const posted = await harness.waitForPosted((m) => m.type === 'openLogFrame');
+    assert.deepEqual(posted, { type: 'openLogFrame', lineIndex: STACK_INDEX, frameIndex: 2 });
+    await harness.clearPosted();
+    await links.first().focus();
+    await harness.page.keyboard.press('Enter');
+    assert.deepEqual(await harness.waitForPosted((m) => m.type === 'openLogFrame'), { type: 'openLogFrame', lineIndex: STACK_INDEX, frameIndex: 0 });
+    // A frame link opens source; it neither selects the line's span nor switches tabs.
+    assert.equal(await harness.page.getAttribute('[role="tab"][data-tab="logs"]', 'aria-selected'), 'true');
+    assert.equal(await harness.page.locator('.tl-logs img, .tl-logs b').count(), 0);
+    assert.equal(await harness.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    assert.deepEqual(harness.pageErrors, []);
+  });
+
+  test('the selected tab is saved and restored after a reload, asking for the logs again', async () => {
+    await harness.page.click('[role="tab"][data-tab="logs"]');
+    await harness.waitForPosted((m) => m.type === 'requestLogs');
+    await harness.page.waitForFunction(() => (window as unknown as { __state?: { tab?: string } }).__state?.tab === 'logs');
+    await harness.clearPosted();
+    await harness.postTrace(trace, { restore: { traceId: trace.id, source: 'aws', tab: 'logs' } });
+    await harness.waitForPosted((m) => m.type === 'requestLogs');
+    assert.equal(await harness.page.getAttribute('[role="tab"][data-tab="logs"]', 'aria-selected'), 'true');
+    await harness.post(LOGS);
+    await harness.page.waitForSelector('.tl-log-line');
+    await harness.page.click('[role="tab"][data-tab="spans"]');
+    await harness.page.waitForFunction(() => (window as unknown as { __state?: { tab?: string } }).__state?.tab === 'spans');
+    await harness.clearPosted();
+    await harness.postTrace(trace, { restore: { traceId: trace.id, source: 'aws', tab: 'spans' } });
+    await harness.page.waitForSelector('[role="treeitem"]');
+    assert.equal(await harness.page.getAttribute('[role="tab"][data-tab="spans"]', 'aria-selected'), 'true');
+    assert.equal(await requests(), 0);
   });
 });

@@ -135,6 +135,24 @@ export class SourceNavigator extends Disposable {
     if (resolved && result?.resolved === undefined && logFrame !== undefined) {
       result = (await resolveFrames([logFrame], await this.contexts.create(resolved.entry)))[0] ?? result;
     }
+    await this.openResolution(result);
+  }
+
+  /**
+   * Opens frame `frameIndex` of a stack read from a log line (frames with columns), resolved for
+   * the function of `functionSpanId`'s invocation, as `openFrame` opens an X-Ray frame.
+   */
+  async openStackFrame(trace: Trace, functionSpanId: string | undefined, frames: readonly ParsedFrame[], frameIndex: number): Promise<void> {
+    if (frames[frameIndex] === undefined) throw new UserFacingError('That stack frame has no path to open.');
+    await this.options.index.ready();
+    const entry = functionSpanId !== undefined ? this.functionEntry(invocationOf(trace, functionSpanId)) : undefined;
+    // The whole stack, as "Resolve Stack Trace" does: a frame's neighbours are its evidence.
+    const resolved = await resolveFrames(frames, await this.contexts.create(entry));
+    await this.openResolution(resolved[frameIndex]);
+  }
+
+  /** Opens a resolved frame, or says why it cannot; a guessed position says so in the status bar. */
+  private async openResolution(result: FrameResolution | undefined): Promise<void> {
     if (!result) throw new UserFacingError('That stack frame has no path to open.');
     if (!result.resolved) throw new UserFacingError(`This frame does not resolve to a workspace file: ${result.why ?? 'runtime or library code'}.`);
     await this.open(result.resolved.file, result.resolved.line);

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import { framesOfLogStack } from '../../core/stackFrames';
 import { buildTraceLogView } from '../../core/traceLogView';
+import type { ParsedFrame } from '../../core/stackFrames';
 import type { TraceLogPlan } from '../../core/traceLogQuery';
 import type { HostToTimelineMessage } from '../../shared/timelineMessages';
 import type { Trace } from '../../shared/traceModel';
@@ -54,6 +56,19 @@ export class TraceLogsSession {
   reset(): void {
     this.cancel();
     this.done = undefined;
+  }
+
+  /**
+   * The frames of line `lineIndex` of the logs last sent for `trace` (parsed as the page parses
+   * them) and its function's span (request id → invocation → span), or why there is none.
+   */
+  logFrames(trace: Trace, lineIndex: number): { frames: ParsedFrame[]; functionSpanId: string | undefined } | string {
+    if (this.done?.traceId !== trace.id) return 'no logs were sent for this trace';
+    const line = this.done.message.lines[lineIndex];
+    if (line === undefined) return `there is no log line ${lineIndex}`;
+    const frames = framesOfLogStack(line.stack ?? []);
+    const invocation = line.requestId !== undefined ? this.done.message.invocations.find((item) => item.requestId === line.requestId) : undefined;
+    return { frames, functionSpanId: invocation?.spanId ?? line.spanId };
   }
 
   async openInConsole(): Promise<void> {

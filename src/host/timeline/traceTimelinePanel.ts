@@ -5,7 +5,8 @@ import { renderWebviewHtml } from '../../shared/webviewHtml';
 import { TIMELINE_VIEW_TYPE, parseTimelineToHost } from '../../shared/timelineMessages';
 import type { CopyWhat, HostToTimelineMessage, TimelineToHostMessage, TimelineViewState } from '../../shared/timelineMessages';
 import type { TimelineRows, TimelineTraceHeader } from '../../shared/timelineRows';
-import type { Span } from '../../shared/traceModel';
+import type { Span, Trace } from '../../shared/traceModel';
+import type { ParsedFrame } from '../../core/stackFrames';
 import { encodeTimelineRows, encodeTraceHeader } from '../../core/timelineRows';
 import { COMMANDS } from '../commands/commandIds';
 import type { ComponentLogger } from '../logger';
@@ -18,6 +19,11 @@ export interface TimelinePanelDeps {
   extensionUri: vscode.Uri;
   source: AwsTraceSource;
   logger: ComponentLogger;
+  /**
+   * Opens frame `frameIndex` of a log line's stack with the "Go to source" resolver, reporting
+   * failures to the user (`SourceNavigator.openStackFrame` through the command runner).
+   */
+  openLogFrame: (trace: Trace, functionSpanId: string | undefined, frames: readonly ParsedFrame[], frameIndex: number) => Promise<void>;
 }
 
 /** What the webview is sent for a loaded trace; the `Trace` itself stays here. */
@@ -162,7 +168,20 @@ export class TraceTimelinePanel extends Disposable {
         return this.logs.openInConsole();
       case 'openFrame':
         return this.openFrame(message);
+      case 'openLogFrame':
+        return this.openLogFrame(message.lineIndex, message.frameIndex);
     }
+  }
+
+  /** A frame link of the Logs tab: the line and frame must be ones the page was sent. */
+  private async openLogFrame(lineIndex: number, frameIndex: number): Promise<void> {
+    const trace = this.loaded?.trace;
+    const found = trace !== undefined ? this.logs.logFrames(trace, lineIndex) : 'the trace is not loaded';
+    if (trace === undefined || typeof found === 'string' || found.frames[frameIndex] === undefined) {
+      this.log.warn(`timeline of ${this.traceId} asked to open log frame ${lineIndex}/${frameIndex}: ${typeof found === 'string' ? found : 'the line has no such frame'}`);
+      return;
+    }
+    await this.deps.openLogFrame(trace, found.functionSpanId, found.frames, frameIndex);
   }
 
   /**

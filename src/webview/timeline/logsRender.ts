@@ -3,8 +3,11 @@
  * set with `textContent` (through `el`), never parsed as HTML: log text is hostile.
  */
 import type { TimelineInvocation, TimelineLogLine, TimelineVerdict } from '../../shared/timelineLogs';
+import type { ParsedFrame } from '../../core/stackFrames';
+import { framesOfLogStack } from '../../core/stackFrames';
 import { el } from './dom';
 import { formatDuration } from './format';
+import { RUNTIME_FRAME_TITLE } from './sourceLinks';
 
 const PLATFORM = new Set(['start', 'end', 'report', 'initStart', 'initReport', 'platformJson']);
 
@@ -70,11 +73,33 @@ export function renderLogLine(line: TimelineLogLine, index: number, colours: Fun
     el('span', { className: 'tl-log-message', text: line.message }),
     line.json === true ? el('button', { className: 'tl-icon-button tl-log-json-toggle', text: '{ }', attrs: { type: 'button', 'aria-pressed': 'false', 'aria-label': 'Show as formatted JSON' }, title: 'Show as formatted JSON' }) : undefined,
   ]);
-  if (line.stack !== undefined && line.stack.length > 0) {
-    // Frames stay text here: "Go to source" from a log line is not wired up yet.
-    row.appendChild(el('div', { className: 'tl-log-stack' }, line.stack.map((text) => el('div', { text }))));
-  }
+  if (line.stack !== undefined && line.stack.length > 0) row.appendChild(renderLogStack(line.stack));
   return row;
+}
+
+function logFrameText(frame: ParsedFrame): string {
+  const position = `${frame.line !== undefined ? `:${frame.line}` : ''}${frame.line !== undefined && frame.column !== undefined ? `:${frame.column}` : ''}`;
+  return `${frame.label !== undefined && frame.label !== '' ? frame.label : '<anonymous>'} (${frame.path}${position})`;
+}
+
+/**
+ * A line's stack: its frames (parsed as the host parses them, so `data-frame-index` names the same
+ * frame there), links for the user's own code, dimmed text for runtime or library code. The
+ * clicks are handled by the Logs view; a stack with no frame it understands stays plain text.
+ */
+export function renderLogStack(stack: readonly string[]): HTMLElement {
+  const frames = framesOfLogStack(stack);
+  if (frames.length === 0) return el('div', { className: 'tl-log-stack' }, stack.map((text) => el('div', { text })));
+  return el(
+    'div',
+    { className: 'tl-log-stack', attrs: { role: 'list', 'aria-label': 'Stack frames' } },
+    frames.map((frame, index) => {
+      const text = logFrameText(frame);
+      if (frame.isRuntime) return el('div', { className: 'tl-frame tl-frame-runtime', text, title: RUNTIME_FRAME_TITLE, attrs: { role: 'listitem' } });
+      const link = el('button', { className: 'tl-link-button tl-frame-link tl-log-frame-link', text, title: `Open ${frame.path}${frame.line !== undefined ? `:${frame.line}` : ''}`, attrs: { type: 'button', 'data-frame-index': String(index) } });
+      return el('div', { className: 'tl-frame', attrs: { role: 'listitem' } }, [link]);
+    }),
+  );
 }
 
 /** The JSON a line carries, formatted; undefined when neither its text nor its raw form parses. */

@@ -184,7 +184,11 @@ export class LogsView {
       if (invocation?.dataset.spanId !== undefined) this.input.revealSpan(invocation.dataset.spanId);
       return;
     }
-    if (target.closest('.tl-log-json-toggle')) {
+    const frameLink = target.closest<HTMLElement>('.tl-log-frame-link');
+    const frameIndex = Number(frameLink?.dataset.frameIndex);
+    if (frameLink !== null && Number.isInteger(frameIndex)) {
+      this.input.post({ type: 'openLogFrame', lineIndex: found.index, frameIndex });
+    } else if (target.closest('.tl-log-json-toggle')) {
       this.toggleJson(found.row, found.index);
     } else if (event.ctrlKey || event.metaKey || event.shiftKey) {
       this.toggleSelected(found.row, found.index);
@@ -194,6 +198,8 @@ export class LogsView {
   }
 
   private onKey(event: KeyboardEvent): void {
+    // Enter and Space on a button inside a line (frame link, JSON toggle) are the button's own.
+    if ((event.target as Element).closest('.tl-log-line button') !== null && (event.key === 'Enter' || event.key === ' ')) return;
     const found = this.lineOf(event.target as Element);
     const list = this.root.querySelector<HTMLElement>('.tl-log-lines');
     if (event.target === list && (event.key === 'ArrowDown' || event.key === 'Home')) {

@@ -118,6 +118,8 @@ export class TimelineView implements TreeNavigator {
     if (restore?.scrollTop !== undefined) {
       this.viewport.scrollTop = restore.scrollTop;
     }
+    // Logs restored asks for the logs again (the host answers from its kept copy if it has one).
+    if (restore?.tab === 'logs') this.tabs.select('logs');
     this.list.render();
     renderRuler(this.ruler, this.grid, this.input.header.durationMs);
     new ResizeObserver(() => this.measureColumns()).observe(this.viewport);
@@ -226,6 +228,7 @@ export class TimelineView implements TreeNavigator {
   }
 
   private onTab(tab: TimelineTab): void {
+    this.schedulePersist();
     if (tab === 'logs') {
       this.logs.activate();
     } else {
@@ -365,6 +368,7 @@ export class TimelineView implements TreeNavigator {
       collapsedSpanIds: this.state.collapsedIds(),
       scrollTop: this.viewport.scrollTop,
       detailsRatio: this.detailsRatio,
+      tab: this.tabs.current(),
     };
     const selected = this.state.spanId(this.state.selected);
     if (selected !== undefined) {

@@ -2,7 +2,7 @@
 // with just their fields; anything else is dropped.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTimelineToHost } from '../../../src/shared/timelineMessages';
+import { parseTimelineToHost, parseTimelineViewState } from '../../../src/shared/timelineMessages';
 
 describe('parseTimelineToHost', () => {
   test('accepts requestSpan with a span id and keeps only its fields', () => {
@@ -78,6 +78,36 @@ describe('parseTimelineToHost: the Logs tab', () => {
   test('rejects near misses', () => {
     for (const raw of [{ type: 'requestlogs' }, { type: 'logs' }, { type: 'openStackLine', lineIndex: 1 }, { type: 'cancelLogs ' }]) {
       assert.equal(parseTimelineToHost(raw), undefined, JSON.stringify(raw));
+    }
+  });
+});
+
+describe('parseTimelineToHost: openLogFrame', () => {
+  test('accepts a line index below MAX_LOG_LINES and a frame index below MAX_INDEX, and nothing else', () => {
+    assert.deepEqual(parseTimelineToHost({ type: 'openLogFrame', lineIndex: 4_999, frameIndex: 9_999, path: '/etc/passwd' }), { type: 'openLogFrame', lineIndex: 4_999, frameIndex: 9_999 });
+    assert.deepEqual(parseTimelineToHost({ type: 'openLogFrame', lineIndex: 0, frameIndex: 0 }), { type: 'openLogFrame', lineIndex: 0, frameIndex: 0 });
+  });
+
+  test('rejects a bad line or frame index', () => {
+    const good = { type: 'openLogFrame', lineIndex: 3, frameIndex: 1 };
+    const bad: unknown[] = [undefined, null, -1, 1.5, Number.MAX_SAFE_INTEGER + 1, Number.NaN, Number.POSITIVE_INFINITY, '1', [1], { valueOf: () => 1 }, true];
+    for (const index of bad) {
+      assert.equal(parseTimelineToHost({ ...good, lineIndex: index }), undefined, `lineIndex ${String(index)}`);
+      assert.equal(parseTimelineToHost({ ...good, frameIndex: index }), undefined, `frameIndex ${String(index)}`);
+    }
+    assert.equal(parseTimelineToHost({ ...good, lineIndex: 5_000 }), undefined);
+    assert.equal(parseTimelineToHost({ ...good, frameIndex: 10_000 }), undefined);
+    assert.equal(parseTimelineToHost({ type: 'openLogFrame', frameIndex: 0 }), undefined);
+  });
+});
+
+describe('parseTimelineViewState: the selected tab', () => {
+  test('keeps spans or logs and drops anything else', () => {
+    assert.equal(parseTimelineViewState({ traceId: 't', source: 'aws', tab: 'logs' })?.tab, 'logs');
+    assert.equal(parseTimelineViewState({ traceId: 't', source: 'aws', tab: 'spans' })?.tab, 'spans');
+    for (const tab of ['Logs', 'details', 1, null, ['logs'], { toString: () => 'logs' }]) {
+      const state = parseTimelineViewState({ traceId: 't', source: 'aws', tab });
+      assert.ok(state !== undefined && !('tab' in state), JSON.stringify(tab));
     }
   });
 });
