@@ -4,14 +4,15 @@
  * AWS does but unsampled (AWS would sample above 500/s; here the consumer must take them all),
  * to a LogTail whose consumer parses every line with `parseLambdaLogLine` into a RingBuffer.
  * Measures the consumer's event-loop delay (p99, target < 50 ms) and memory (rss / heapUsed at
- * start, middle and end: flat). Writes .bench/tail.json. Exits 0 always.
+ * start, middle and end: flat), and events received against those the endpoint queued and
+ * wrote to the client (it reports both at the end). Writes .bench/tail.json. Exits 0 always.
  * Run: node --import tsx bench/tail.bench.ts
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { AwsClientFactory } from '../src/aws/clientFactory';
 import { LogTail } from '../src/aws/liveTail';
 import { parseLambdaLogLine } from '../src/core/lambdaLogParser';
@@ -25,6 +26,13 @@ const SECONDS = 30;
 const GROUP = '/aws/lambda/orders-create-order';
 const ARN = `arn:aws:logs:us-east-1:123456789012:log-group:${GROUP}`;
 const TICK_MS = 20;
+
+/** What the endpoint process reports when asked: events queued, and events written to clients. */
+interface SentReport { pushed: number; sent: number }
+
+function isSentReport(message: unknown): message is SentReport {
+  return typeof message === 'object' && message !== null && typeof (message as Partial<SentReport>).pushed === 'number' && typeof (message as Partial<SentReport>).sent === 'number';
+}
 
 function line(n: number): string {
   const id = `c793869b-ee49-115b-a5b6-${n.toString(16).padStart(12, '0')}`;
@@ -53,6 +61,11 @@ async function serve(): Promise<void> {
     if (Date.now() >= until) return;
     server.liveTail.pushTailEvents(GROUP, Array.from({ length: perTick }, () => ({ message: line(n++) })));
   }, TICK_MS);
+  // The received/sent ratio needs what was really written: the setInterval can fall behind RATE on
+  // a loaded machine, and events still queued when the session closes are never written.
+  process.on('message', (message) => {
+    if (message === 'report') process.send?.({ pushed: n, sent: server.liveTail.eventsSent } satisfies SentReport);
+  });
   const stop = (): void => {
     clearInterval(timer);
     void server.close().then(() => process.exit(0));
@@ -76,6 +89,24 @@ function startChild(): Promise<{ child: ChildProcess; url: string }> {
   });
 }
 
+/** The endpoint's counts, or undefined when it does not answer within 2 s (it never blocks the bench). */
+function requestSentReport(child: ChildProcess): Promise<SentReport | undefined> {
+  return new Promise((resolve) => {
+    const timeout = setTimeout(() => {
+      child.off('message', onMessage);
+      resolve(undefined);
+    }, 2000);
+    const onMessage = (message: unknown): void => {
+      if (!isSentReport(message)) return;
+      clearTimeout(timeout);
+      child.off('message', onMessage);
+      resolve(message);
+    };
+    child.on('message', onMessage);
+    child.send('report');
+  });
+}
+
 async function main(): Promise<void> {
   const home = useFakeAwsHome();
   const { child, url } = await startChild();
@@ -86,6 +117,9 @@ async function main(): Promise<void> {
   let received = 0;
   let batches = 0;
   let sampledBatches = 0;
+  // The consumer's longest synchronous call: the part of the delay the batch size decides, less
+  // noisy than p99 on a loaded machine.
+  let longestCallMs = 0;
   const done = tail.start({
     logGroupArns: [ARN],
     signal: controller.signal,
@@ -93,7 +127,9 @@ async function main(): Promise<void> {
       batches += 1;
       if (info.sampled) sampledBatches += 1;
       received += events.length;
+      const startedAt = performance.now();
       for (const event of events) ring.push(parseLambdaLogLine(event.message, { timestamp: event.timestamp }));
+      longestCallMs = Math.max(longestCallMs, performance.now() - startedAt);
     },
   });
   await new Promise((resolve) => setTimeout(resolve, 500));
@@ -108,6 +144,8 @@ async function main(): Promise<void> {
   delay.disable();
   samples.push(memory('end'));
   const rate = tail.eventsPerSecond();
+  // Asked before the abort ends the session, after the last update (endpoint stops at SECONDS).
+  const report = await requestSentReport(child);
   controller.abort();
   await done;
   factory.dispose();
@@ -115,11 +153,12 @@ async function main(): Promise<void> {
   home.restore();
   const p99 = delay.percentile(99) / 1e6;
   const result = {
-    rate: RATE, seconds: SECONDS, received, batches, sampledBatches, ringSize: ring.size, eventsPerSecondLast10s: Math.round(rate),
+    rate: RATE, seconds: SECONDS, pushed: report?.pushed, sent: report?.sent, received, batches, sampledBatches, longestCallMs: Number(longestCallMs.toFixed(2)), ringSize: ring.size, eventsPerSecondLast10s: Math.round(rate),
     eventLoopDelayMs: { p50: Number((delay.percentile(50) / 1e6).toFixed(2)), p99: Number(p99.toFixed(2)), max: Number((delay.max / 1e6).toFixed(2)) },
     memory: samples,
   };
-  console.log(`bench tail events ${received} of ${RATE * SECONDS} in ${batches} batches (${RATE}/s for ${SECONDS} s, ring ${ring.size})`);
+  const ratio = report && report.sent > 0 ? `${((received / report.sent) * 100).toFixed(1)}%` : 'unknown';
+  console.log(`bench tail events received/sent ${received}/${report?.sent ?? '?'} (${ratio}; endpoint queued ${report?.pushed ?? '?'} of ${RATE * SECONDS}) in ${batches} calls, longest ${longestCallMs.toFixed(1)} ms (${RATE}/s for ${SECONDS} s, ring ${ring.size})`);
   console.log(`bench tail event-loop delay p99 ${result.eventLoopDelayMs.p99} ms (target < 50 ms; p50 ${result.eventLoopDelayMs.p50}, max ${result.eventLoopDelayMs.max})`);
   console.log(`bench tail memory rss ${samples.map((s) => s.rssMb).join(' → ')} MB, heapUsed ${samples.map((s) => s.heapUsedMb).join(' → ')} MB (start → middle → end; target flat)`);
   mkdirSync(join(process.cwd(), '.bench'), { recursive: true });

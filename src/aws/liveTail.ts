@@ -24,7 +24,10 @@ export interface LogTailStartOptions {
   /** CloudWatch filter pattern (Live Tail also takes regex patterns; polling does not). */
   filterPattern?: string;
   signal: AbortSignal;
-  /** Never called twice at once, nor more often than every `batchIntervalMs`; may be async. */
+  /**
+   * Never called twice at once; may be async. Each `batchIntervalMs` at most one flush, handed
+   * over in calls of at most `maxBatchEvents` events with a turn of the event loop between them.
+   */
   onBatch(events: TailEvent[], info: TailBatchInfo): void | Promise<void>;
   onState?(state: TailState): void;
   /** `auto` (default): Live Tail, polling when it is refused. `polling`: polling only. */
@@ -33,6 +36,8 @@ export interface LogTailStartOptions {
   batchIntervalMs?: number;
   /** Events held while the consumer is busy; default 10,000. */
   bufferCapacity?: number;
+  /** Most events in one `onBatch` call; default 500. */
+  maxBatchEvents?: number;
   /** Polling interval bounds; defaults 1,000 and 16,000 ms. */
   pollMinIntervalMs?: number;
   pollMaxIntervalMs?: number;
@@ -100,6 +105,7 @@ export class LogTail {
       now: this.now,
       ...(start.batchIntervalMs !== undefined ? { intervalMs: start.batchIntervalMs } : {}),
       ...(start.bufferCapacity !== undefined ? { capacity: start.bufferCapacity } : {}),
+      ...(start.maxBatchEvents !== undefined ? { maxEventsPerCall: start.maxBatchEvents } : {}),
       onConsumerError: (error) => this.options.logger?.warn(`[tail] onBatch failed: ${error instanceof Error ? error.message : String(error)}`),
     });
     const deliver = (events: TailEvent[], sampled: boolean, source: TailSource): void => {

@@ -6,6 +6,7 @@
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LogTail, validateLogGroupArns } from '../../../src/aws/liveTail';
+import { TailBatcher } from '../../../src/aws/liveTailBatcher';
 import type { LogTailStartOptions, TailBatchInfo, TailEvent, TailState } from '../../../src/aws/liveTail';
 import { RingBuffer } from '../../../src/core/ringBuffer';
 import { startTestConnection } from '../../support/awsTestConnection';
@@ -92,6 +93,44 @@ describe('validateLogGroupArns', () => {
     const tail = new LogTail(conn.factory.logs());
     await assert.rejects(tail.start({ logGroupArns: [], signal: new AbortController().signal, onBatch: () => undefined }), RangeError);
     assert.equal(conn.server.requests.length, 0);
+  });
+});
+
+describe('TailBatcher sub-batches', () => {
+  const tailEvents = (count: number): TailEvent[] =>
+    Array.from({ length: count }, (_, i) => ({ message: `e ${i}`, timestamp: i, logGroup: arnOf(GROUP_A), logStream: 's' }));
+
+  test('a large flush arrives in bounded calls, in order, one at a time, with an event-loop turn between', async () => {
+    const calls: { size: number; info: TailBatchInfo; turnsSeen: number }[] = [];
+    const received: string[] = [];
+    let turns = 0;
+    let busy = false;
+    let overlapped = false;
+    const batcher = new TailBatcher({
+      maxEventsPerCall: 500,
+      capacity: 1000,
+      onBatch: async (events, info) => {
+        overlapped ||= busy;
+        busy = true;
+        calls.push({ size: events.length, info, turnsSeen: turns });
+        received.push(...events.map((e) => e.message));
+        // Runs only if the batcher yields to the event loop before the next call.
+        setImmediate(() => { turns += 1; });
+        await Promise.resolve();
+        busy = false;
+      },
+    });
+    // 1,200 pushed into a buffer of 1,000: the oldest 200 are dropped and counted once.
+    batcher.push(tailEvents(1200), true, 'liveTail');
+    await until(() => calls.length === 2, 2000, 'two calls');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await batcher.close();
+    assert.deepEqual(calls.map((c) => c.size), [500, 500]);
+    assert.deepEqual(received, tailEvents(1200).slice(200).map((e) => e.message));
+    assert.deepEqual(calls.map((c) => c.info.dropped), [200, 0]);
+    assert.ok(calls.every((c) => c.info.sampled && c.info.source === 'liveTail'));
+    assert.equal(calls[1]?.turnsSeen, 1);
+    assert.equal(overlapped, false);
   });
 });
 
