@@ -5,7 +5,7 @@
  * well-typed input.
  */
 import type { ParsedFrame } from './stackFrames';
-import type { ParsedLogLine } from '../shared/logModel';
+import type { ParsedLogLine, ReportFields } from '../shared/logModel';
 import { traceIdsIn } from './lambdaLogParser';
 
 export type InvocationVerdict = 'ok' | 'error' | 'timeout' | 'outOfMemory' | 'nearTimeout' | 'nearMemoryLimit';
@@ -17,17 +17,13 @@ export interface InvocationError {
   frames: ParsedFrame[];
 }
 
-export interface InvocationFacts {
+/** The REPORT numbers of the invocation, plus what the other lines of the request tell. */
+export interface InvocationFacts
+  extends Pick<ReportFields, 'durationMs' | 'billedDurationMs' | 'memorySizeMb' | 'maxMemoryUsedMb' | 'initDurationMs' | 'restoreDurationMs'> {
   requestId: string;
   /** Epoch ms of the first and last line seen for this request. */
   startedAt?: number;
   endedAt?: number;
-  durationMs?: number;
-  billedDurationMs?: number;
-  memorySizeMb?: number;
-  maxMemoryUsedMb?: number;
-  initDurationMs?: number;
-  restoreDurationMs?: number;
   coldStart: boolean;
   coldStartEvidence?: ColdStartEvidence;
   xrayTraceId?: string;

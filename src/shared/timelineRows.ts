@@ -5,7 +5,7 @@
  * typed array (cloned as one block) and text is a handful of string arrays. Built by
  * `core/timelineRows.ts`; the webview fetches a span's full details on demand (`requestSpan`).
  */
-import type { ServiceType, SpanKind, SpanStatus, TraceWarning } from './traceModel';
+import type { ServiceType, SpanKind, SpanStatus, Trace } from './traceModel';
 
 /** `status[i]` indexes this array. */
 export const SPAN_STATUSES = ['ok', 'error', 'fault', 'throttle'] as const satisfies readonly SpanStatus[];
@@ -85,18 +85,8 @@ export interface TimelineRows {
 }
 
 /** What the timeline header shows about the trace as a whole. */
-export interface TimelineTraceHeader {
-  /** X-Ray form: `1-xxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxx`. */
-  id: string;
-  startEpochMs: number;
-  durationMs: number;
-  status: SpanStatus;
-  entryPoint?: string;
-  services: string[];
-  coldStart: boolean;
-  inProgress: boolean;
-  limitExceeded: boolean;
-  warnings: TraceWarning[];
+export interface TimelineTraceHeader
+  extends Pick<Trace, 'id' | 'startEpochMs' | 'durationMs' | 'status' | 'entryPoint' | 'services' | 'coldStart' | 'inProgress' | 'limitExceeded' | 'warnings'> {
   /** Rows in the posted `TimelineRows` (spans with duplicate ids are shown once). */
   spanCount: number;
 }

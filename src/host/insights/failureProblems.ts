@@ -3,7 +3,7 @@ import { failureGroupMessage, groupFailures } from '../../core/failureGroups';
 import { invocationsOf } from '../../core/functionStats';
 import { COMMANDS } from '../commands/commandIds';
 import { Disposable, toDisposable } from '../lifecycle';
-import { Throttler } from './delay';
+import { Throttler } from '../delay';
 import type { FailureGroup, LocatedFailure } from '../../core/failureGroups';
 import type { FrameResolution, ResolvedLocation } from '../../local/frameResolver';
 import type { Trace } from '../../shared/traceModel';

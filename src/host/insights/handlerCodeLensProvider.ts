@@ -3,7 +3,7 @@ import { formatLensTitle, formatLensTooltip } from '../../core/functionStats';
 import { findHandlerExport, handlerLanguageOf } from '../../core/handlerExportLine';
 import { COMMANDS } from '../commands/commandIds';
 import { Disposable, toDisposable } from '../lifecycle';
-import { Debouncer } from './delay';
+import { Debouncer } from '../delay';
 import { HandlerStats } from './handlerStats';
 import type { FunctionEntry } from '../../shared/projectModel';
 import type { Config } from '../config';

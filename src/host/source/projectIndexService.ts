@@ -5,6 +5,7 @@ import type { IDisposable } from '../lifecycle';
 import type { FunctionEntry, ProjectIndexSnapshot } from '../../shared/projectModel';
 import type { FunctionMatch } from '../../local/functionMatch';
 import type { ComponentLogger } from '../logger';
+import { Throttler } from '../delay';
 
 /**
  * Files whose change may change the index: templates, Serverless and SAM config, CDK assembly
@@ -31,7 +32,8 @@ export class ProjectIndexService extends Disposable {
   private index: ProjectIndex | undefined;
   private watchers: IDisposable[] = [];
   private readonly pending = new Set<string>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  // Bursts of file events (a build writing many files) become one refresh per REFRESH_DELAY_MS.
+  private readonly refreshSoon = this._register(new Throttler(REFRESH_DELAY_MS, () => void this.flush()));
   private readonly changed = this._register(new vscode.EventEmitter<void>());
 
   /** The index changed (a refresh or a rebuild finished). */
@@ -91,11 +93,10 @@ export class ProjectIndexService extends Disposable {
   private queue(uri: vscode.Uri): void {
     if (uri.scheme !== 'file' || this.index === undefined || !this.index.isRelevant(uri.fsPath)) return;
     this.pending.add(uri.fsPath);
-    this.timer ??= setTimeout(() => void this.flush(), REFRESH_DELAY_MS);
+    this.refreshSoon.trigger();
   }
 
   private async flush(): Promise<void> {
-    this.timer = undefined;
     const index = this.index;
     const paths = [...this.pending];
     this.pending.clear();
@@ -120,8 +121,8 @@ export class ProjectIndexService extends Disposable {
   }
 
   private stop(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    // Cancels a pending refresh; the throttler stays usable for the rebuilt index.
+    this.refreshSoon.dispose();
     this.pending.clear();
     for (const watcher of this.watchers.splice(0)) watcher.dispose();
     this.index = undefined;

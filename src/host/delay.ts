@@ -1,4 +1,4 @@
-import type { IDisposable } from '../lifecycle';
+import type { IDisposable } from './lifecycle';
 
 /**
  * Runs `callback` once `ms` after the last `trigger()`: a burst of trace arrivals (a page of 50
