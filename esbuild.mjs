@@ -20,7 +20,8 @@ const common = {
 
 const host = {
   ...common,
-  entryPoints: { extension: 'src/extension.ts' },
+  // The map layout runs ELK in a worker thread of its own (src/host/map/mapLayoutWorker.ts).
+  entryPoints: { extension: 'src/extension.ts', mapLayoutWorker: 'src/host/map/mapLayoutWorker.ts' },
   outdir: 'dist',
   platform: 'node',
   format: 'cjs',
@@ -32,7 +33,7 @@ const host = {
 
 const webview = {
   ...common,
-  entryPoints: { timeline: 'src/webview/timeline/main.ts' },
+  entryPoints: { timeline: 'src/webview/timeline/main.ts', map: 'src/webview/map/main.ts', tail: 'src/webview/tail/main.ts' },
   outdir: 'dist/webview',
   platform: 'browser',
   format: 'iife',

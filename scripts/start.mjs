@@ -1,15 +1,17 @@
-// `npm start`: the demo. A real VS Code with the extension loaded, on examples/, reading sample
-// traces from a local X-Ray endpoint on 127.0.0.1 (no AWS account needed).
-//   npm start                 desktop `code` if it is on the PATH, otherwise code-server + a URL to open
-//   npm start -- --check      (or SLENS_START_CHECK=1) start everything, check with headless Chromium
-//                             that the Traces view shows rows, print OK and exit
+// `npm start`: the demo. Builds the extension, opens examples/ (an orders app: API, queue worker,
+// notifier) in a real VS Code with the extension loaded and its local receivers on, and runs the
+// app in a Lambda-like runtime with live traffic (scripts/demo-traffic.mjs): traces, failures and
+// logs appear in the Traces view under Local. No AWS account needed; nothing leaves 127.0.0.1.
+//   npm start                    desktop `code` if it is on the PATH, otherwise code-server + a URL to open
 //   npm start -- --code-server   use code-server even when `code` is on the PATH
-// Stops everything it started on Ctrl+C / SIGTERM.
+//   npm start -- --logs          also print the functions' Lambda log lines here
+//   npm start -- --check         (or SLENS_START_CHECK=1) start everything on free ports, check with
+//                                headless Chromium that failing traces appear under Local, print OK, exit
+// Stops everything it started on Ctrl+C / SIGTERM and puts examples/.vscode/settings.json back.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { tsImport } from 'tsx/esm/api';
 
 const repo = resolve(new URL('..', import.meta.url).pathname);
@@ -17,14 +19,12 @@ const examples = join(repo, 'examples');
 const args = new Set(process.argv.slice(2));
 const checkMode = args.has('--check') || process.env.SLENS_START_CHECK === '1';
 const forceCodeServer = args.has('--code-server') || checkMode;
-const PROFILE = 'serverless-lens-demo';
-const REGION = 'us-east-1';
 const CHECK_TIMEOUT_MS = 4 * 60_000;
+const RECEIVERS_TIMEOUT_MS = 5 * 60_000;
 
-// The code-server and workspace helpers are shared with the integration lane (TypeScript).
 const importTs = (path) => tsImport(path, import.meta.url);
 const { ensureCodeServer, startCodeServer, workbenchUrl } = await importTs('../test/integration/codeServer.ts');
-const { writeFakeAwsFiles, isolatedEnv } = await importTs('../test/integration/testWorkspace.ts');
+const { startDemoSession } = await importTs('./demo/demoSession.ts');
 
 const cleanups = [];
 let stopping = false;
@@ -51,69 +51,24 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 
 function run(command, commandArgs) {
   const result = spawnSync(command, commandArgs, { cwd: repo, stdio: 'inherit' });
-  if (result.status !== 0) {
-    throw new Error(`${command} ${commandArgs.join(' ')} exited with ${result.status ?? result.signal}`);
-  }
-}
-
-/** Starts the local X-Ray server CLI and resolves with the URL it prints. */
-function startXRayServer() {
-  return new Promise((resolvePromise, reject) => {
-    // stdin stays a pipe we hold open: the server exits by itself when it closes (if we die).
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/localXRayServer.ts', '--port', '0'], {
-      cwd: repo,
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    cleanups.push(async () => {
-      child.stdin.end();
-      child.kill('SIGTERM');
-    });
-    const timer = setTimeout(() => reject(new Error('the local X-Ray server printed no URL within 30 s')), 30_000);
-    child.once('exit', (code) => reject(new Error(`the local X-Ray server exited with ${code}`)));
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const match = /^LOCAL_XRAY_URL=(\S+)/.exec(line);
-      if (match) {
-        clearTimeout(timer);
-        resolvePromise(match[1]);
-      }
-    });
-  });
-}
-
-/** Points examples/.vscode/settings.json at the local endpoint; puts back what was there on exit. */
-function writeExampleSettings(endpointUrl) {
-  const dir = join(examples, '.vscode');
-  const file = join(dir, 'settings.json');
-  const dirExisted = existsSync(dir);
-  const previous = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-  mkdirSync(dir, { recursive: true });
-  const settings = {
-    'serverlessLens.aws.endpointUrl': endpointUrl,
-    'serverlessLens.aws.region': REGION,
-    'serverlessLens.aws.profile': PROFILE,
-  };
-  writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`);
-  cleanups.push(async () => {
-    if (previous !== undefined) {
-      writeFileSync(file, previous);
-      return;
-    }
-    rmSync(file, { force: true });
-    if (!dirExisted) {
-      try {
-        rmdirSync(dir);
-      } catch {
-        // Not empty: something else was put there meanwhile; leave it.
-      }
-    }
-  });
+  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} exited with ${result.status ?? result.signal}`);
 }
 
 function onPath(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
-async function checkTracesView(url) {
+/** Starts the traffic once the extension's receivers listen (VS Code may take a while to start). */
+async function trafficWhenReady(session) {
+  console.log(`start: waiting for VS Code to start the local receivers (UDP ${session.udpAddress}, OTLP ${session.otlpAddress})…`);
+  await session.waitForReceivers(RECEIVERS_TIMEOUT_MS);
+  const printLogs = args.has('--logs');
+  const traffic = await session.startTraffic({ printLogs, onLine: (line) => (printLogs || line.startsWith('demo') ? console.log(line) : undefined) });
+  console.log('start: the demo traffic runs (about 2 orders a second); press Ctrl+C to stop');
+  return traffic;
+}
+
+async function checkLocalTraces(url) {
   const { launchChromium, newWorkbenchContext } = await importTs('../test/integration/workbenchBrowser.ts');
   const browser = await launchChromium();
   cleanups.push(() => browser.close());
@@ -122,35 +77,30 @@ async function checkTracesView(url) {
   await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
   await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
   await page.locator('.part.activitybar').getByRole('tab', { name: /Serverless Lens/ }).click({ timeout: 20_000 });
-  const rows = page.locator('[id="workbench.view.extension.serverlessLens"] .monaco-list-row');
-  await rows.first().waitFor({ timeout: 30_000 });
-  const count = await rows.count();
-  const first = (await rows.first().getAttribute('aria-label')) ?? '';
-  return { count, first };
+  const failing = page.locator('[id="workbench.view.extension.serverlessLens"] .monaco-list-row[aria-label*="orders-demo"][aria-label*="Fault"]');
+  await failing.first().waitFor({ timeout: 90_000 });
+  return { count: await failing.count(), first: (await failing.first().getAttribute('aria-label')) ?? '' };
 }
 
 async function main() {
   console.log('start: building the extension');
   run(process.execPath, ['esbuild.mjs']);
-
-  const endpointUrl = await startXRayServer();
-  console.log(`start: local X-Ray endpoint ${endpointUrl} (sample traces)`);
-  writeExampleSettings(endpointUrl);
-
-  const tmp = mkdtempSync(join(tmpdir(), 'slens-demo-'));
-  cleanups.push(async () => rmSync(tmp, { recursive: true, force: true }));
-  const env = isolatedEnv(writeFakeAwsFiles(join(tmp, 'aws'), PROFILE, REGION));
+  const session = await startDemoSession({ folder: examples, ephemeralPorts: checkMode, log: (line) => console.log(line) });
+  cleanups.push(() => session.stop());
+  console.log(`start: sample AWS endpoint ${session.endpointUrl}; receivers UDP ${session.udpAddress}, OTLP ${session.otlpAddress} (examples/.vscode/settings.json)`);
 
   if (!forceCodeServer && onPath('code')) {
     console.log('start: opening VS Code (`code`) on examples/ with the extension in development mode');
-    const child = spawn('code', ['--new-window', `--extensionDevelopmentPath=${repo}`, examples], { env, stdio: 'inherit' });
+    const child = spawn('code', ['--new-window', `--extensionDevelopmentPath=${repo}`, examples], { env: session.env, stdio: 'inherit' });
     await new Promise((done) => child.once('exit', done));
-    console.log('start: the local X-Ray endpoint keeps running for that window; press Ctrl+C here to stop it');
+    await trafficWhenReady(session);
     return;
   }
 
+  const tmp = mkdtempSync(join(tmpdir(), 'slens-demo-code-server-'));
+  cleanups.push(async () => rmSync(tmp, { recursive: true, force: true }));
   const entry = await ensureCodeServer(repo);
-  const server = await startCodeServer({ entry, dir: join(tmp, 'code-server'), env });
+  const server = await startCodeServer({ entry, dir: tmp, env: session.env });
   cleanups.push(() => server.stop());
   const url = workbenchUrl(server, { folder: examples, extensionDevelopmentPath: repo });
 
@@ -160,9 +110,11 @@ async function main() {
       void stopAll(1);
     }, CHECK_TIMEOUT_MS);
     try {
-      const { count, first } = await checkTracesView(url);
+      const checking = checkLocalTraces(url);
+      await trafficWhenReady(session);
+      const { count, first } = await checking;
       clearTimeout(timer);
-      console.log(`start --check: OK, the Traces view shows ${count} rows (first: ${first})`);
+      console.log(`start --check: OK, the Traces view shows ${count} failing local trace rows (first: ${first})`);
       await stopAll(0);
     } catch (error) {
       clearTimeout(timer);
@@ -172,8 +124,8 @@ async function main() {
     return;
   }
 
-  console.log(`\nOpen ${url}\nin your browser (Chromium or Chrome), then the Serverless Lens view in the activity bar.`);
-  console.log('Press Ctrl+C to stop.\n');
+  console.log(`\nOpen ${url}\nin your browser (Chromium or Chrome), then Serverless Lens in the activity bar: live traces appear under Local.\n`);
+  await trafficWhenReady(session);
 }
 
 main().catch((error) => {

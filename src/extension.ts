@@ -18,8 +18,21 @@ import { registerInsights } from './host/insights/registerInsights';
 import { toDisposable, disposeAll } from './host/lifecycle';
 import type { IDisposable } from './host/lifecycle';
 import { Logger, describeError } from './host/logger';
-import { createExtensionApi, failedExtensionApi } from './host/testApi';
+import { registerTraceFiles } from './host/files/registerTraceFiles';
+import { withTraceFilesTestApi } from './host/files/traceFilesTestApi';
+import { createExtensionApi, failedExtensionApi, withServiceMapTestApi, withTailInsightsTestApi, withTailTestApi } from './host/testApi';
+import { registerServiceMap } from './host/map/registerServiceMap';
+import { registerTailInsights } from './host/tail/inlineInsights';
+import { registerTailCommands } from './host/tail/tailCommands';
+import { openTailFrame } from './host/tail/tailFrames';
+import { TailSessions } from './host/tail/tailSessions';
+import { TailStatusBar } from './host/tail/tailStatusBar';
 import { AwsTraceSource } from './host/timeline/awsTraceSource';
+import { TraceSources } from './host/timeline/traceSources';
+import { LocalTraceService } from './host/local/localTraceService';
+import { LocalStatusBar } from './host/local/localStatusBar';
+import { registerLocalCommands } from './host/local/localCommands';
+import { localInvokeErrorFrames } from './host/local/localEvidence';
 import { registerTimelinePanelSerializer } from './host/timeline/timelinePanelSerializer';
 import { TimelinePanels } from './host/timeline/timelinePanels';
 import { TraceQuery } from './host/traces/traceQuery';
@@ -63,9 +76,13 @@ function compose(owned: IDisposable[], logger: Logger, context: vscode.Extension
   const contextKeys = new ContextKeys();
   const connections = own(new ConnectionController(config, logger, extensionVersion(context)));
   const query = own(new TraceQuery(context.workspaceState, context.globalState, config));
-  const tree = own(new TracesTreeProvider({ connections, query, config, contextKeys, logger }));
+  // Local receivers: idle (nothing loaded) until started; created before the views that follow them.
+  const local = own(new LocalTraceService({ config, globalState: context.globalState, log: logger.for('local'), showLogs: () => logger.show() }));
+  const tree = own(new TracesTreeProvider({ connections, query, config, contextKeys, logger, local }));
   own(new ConnectionStatusBar(connections, contextKeys));
-  const source = new AwsTraceSource(connections);
+  own(new LocalStatusBar(local));
+  // Timeline, "Go to source" and trace commands read the local store first, then AWS.
+  const source = new TraceSources(new AwsTraceSource(connections), local);
   const runner = new CommandRunner(logger, connections);
   const projectIndex = own(new ProjectIndexService(logger.for('project')));
   // One navigator for "Go to source", the Logs tab's frame links and the Problems view: one
@@ -73,12 +90,18 @@ function compose(owned: IDisposable[], logger: Logger, context: vscode.Extension
   // it is disposed after them.
   const sourceLog = logger.for('source');
   const evidence = own(new InvocationEvidence(connections, sourceLog));
-  const navigator = own(new SourceNavigator({ index: projectIndex, evidence, config, log: sourceLog }));
+  const navigator = own(new SourceNavigator({ index: projectIndex, evidence, config, log: sourceLog, localEvidence: (trace, requestId) => (local.has(trace.id) ? { frames: localInvokeErrorFrames(local.logs(trace.id), requestId) } : undefined) }));
   const openLogFrame: TimelinePanelDeps['openLogFrame'] = async (trace, functionSpanId, frames, frameIndex) => {
     await runner.run('serverlessLens.openLogFrame', () => navigator.openStackFrame(trace, functionSpanId, frames, frameIndex), []);
   };
-  const panels = own(new TimelinePanels({ extensionUri: context.extensionUri, source, logger: logger.for('timeline'), openLogFrame }));
+  const timelineDeps: TimelinePanelDeps = { extensionUri: context.extensionUri, source, logger: logger.for('timeline'), openLogFrame };
+  const panels = own(new TimelinePanels(timelineDeps));
   own(registerTimelinePanelSerializer(panels, logger.for('timeline')));
+  // Trace files: the Trace File editor shows a file's trace in the same timeline; export writes
+  // the raw documents of a file, the local store or AWS. "Go to source" finds file traces first.
+  const traceFiles = registerTraceFiles({ runner, panels, timeline: timelineDeps, connections, loadTrace: (id, signal) => source.load(id, signal), log: logger.for('files') });
+  owned.push(...traceFiles.disposables);
+  const traces: Pick<TraceSources, 'load'> = { load: (id, signal, prefer) => Promise.resolve(traceFiles.files.loaded(id) ?? source.load(id, signal, prefer)) };
 
   const signIn = own(new SignIn(connections, logger));
   owned.push(
@@ -86,9 +109,32 @@ function compose(owned: IDisposable[], logger: Logger, context: vscode.Extension
     ...registerTraceCommands(runner, panels, source),
     ...registerConnectionCommands(runner, new ConnectionPicker(config), signIn, logger),
   );
-  owned.push(...registerSourceCommands({ runner, projectIndex, navigator, traces: source }));
-  owned.push(...registerInsights({ config, connections, runner, logger, projectIndex, navigator }));
-  return createExtensionApi(tree, panels);
+  owned.push(...registerSourceCommands({ runner, projectIndex, navigator, traces }));
+  owned.push(...registerInsights({ config, connections, runner, logger, projectIndex, navigator, local }));
+  owned.push(...registerLocalCommands(runner, local, contextKeys));
+  local.autoStart();
+  // Log tails: one owner for every session, its views, the status bar and the TailFeed consumers.
+  const tailLog = logger.for('tail');
+  const tails = own(
+    new TailSessions({
+      config,
+      connections,
+      projectIndex,
+      extensionUri: context.extensionUri,
+      log: tailLog,
+      openFrame: async (functionName, frames, frameIndex) => {
+        await runner.run('serverlessLens.openTailFrame', () => openTailFrame(navigator, projectIndex, functionName, frames, frameIndex), []);
+      },
+    }),
+  );
+  const tailStatus = own(new TailStatusBar(tails));
+  owned.push(...registerTailCommands({ runner, tails, connections, projectIndex, log: tailLog, remember: (connection, infos) => tails.rememberFunctions(connection, infos) }));
+  // Inline results at handlers, stack marks and alert rules, fed by the tails.
+  const tailInsights = own(registerTailInsights({ feed: tails, projectIndex, navigator, config, logger }));
+  // The service map: idle until opened; draws what the Traces view lists.
+  const map = registerServiceMap({ extensionUri: context.extensionUri, tree, query, connections, runner, projectIndex, log: logger.for('map') });
+  owned.push(...map.disposables);
+  return withServiceMapTestApi(withTraceFilesTestApi(withTailInsightsTestApi(withTailTestApi(createExtensionApi(tree, panels, { local }), { tails, tailStatus }), tailInsights), traceFiles.files), map.controller);
 }
 
 function extensionVersion(context: vscode.ExtensionContext): string {

@@ -204,7 +204,9 @@ export function readLambda(doc: JsonRecord, origin: string | undefined): LambdaI
   const functionArn = readString(doc, 'resource_arn') ?? readString(aws, 'function_arn');
   const functionName = (functionArn === undefined ? undefined : functionNameFromArn(functionArn)) ?? readString(aws, 'function_name');
   return compact({
-    requestId: origin === 'AWS::Lambda' ? readString(aws, 'request_id') : undefined,
+    // Lambda writes the request id on the service segment; OpenTelemetry function spans
+    // (`faas.invocation_id`, mapped by `core/otlp/otlpToXray.ts`) carry it on the function segment.
+    requestId: readString(aws, 'request_id'),
     functionArn,
     functionName,
     logGroups: readLogGroups(aws),

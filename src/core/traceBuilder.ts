@@ -44,6 +44,12 @@ function worstStatus(spans: readonly Span[]): SpanStatus {
 function applyLambdaFacts(spans: readonly Span[], byId: SpanLookup): void {
   for (const span of spans) {
     const parent = span.parentId === undefined ? undefined : byId.get(span.parentId);
+    // Powertools' `ColdStart` annotation (on the handler subsegment, or on an OpenTelemetry function
+    // segment with `faas.coldstart`) marks the invocation as a cold start, as Initialization does.
+    if (span.annotations['ColdStart'] === true) {
+      span.coldStart = true;
+      if (parent?.origin === 'AWS::Lambda::Function') parent.coldStart = true;
+    }
     if (parent === undefined) continue;
     if (span.name === 'Initialization' && parent.origin === 'AWS::Lambda::Function') {
       span.coldStart = true;

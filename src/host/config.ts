@@ -37,6 +37,10 @@ export class Config extends Disposable {
   readonly onDidChangeCodeLens: vscode.Event<void>;
   /** `serverlessLens.problems.*` changed. */
   readonly onDidChangeProblems: vscode.Event<void>;
+  /** `serverlessLens.local.*` changed (receiver addresses and limits). */
+  readonly onDidChangeLocal: vscode.Event<void>;
+  /** `serverlessLens.tail.*` changed (mode, line cap, idle stop). */
+  readonly onDidChangeTail: vscode.Event<void>;
 
   constructor() {
     super();
@@ -45,6 +49,8 @@ export class Config extends Disposable {
     this.onDidChangeSource = this.emitter('source').event;
     this.onDidChangeCodeLens = this.emitter('codeLens').event;
     this.onDidChangeProblems = this.emitter('problems').event;
+    this.onDidChangeLocal = this.emitter('local').event;
+    this.onDidChangeTail = this.emitter('tail').event;
     this._register(vscode.workspace.onDidChangeConfiguration((event) => this.onConfigurationChanged(event)));
   }
 

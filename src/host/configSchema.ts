@@ -7,7 +7,7 @@
 export const CONFIG_SECTION = 'serverlessLens';
 
 /** Settings groups; a change in a group fires that group's event in `config.ts`. */
-export type SettingGroup = 'aws' | 'traces' | 'source' | 'codeLens' | 'problems';
+export type SettingGroup = 'aws' | 'traces' | 'source' | 'codeLens' | 'problems' | 'local' | 'alerts' | 'tail';
 
 interface StringSetting {
   readonly type: 'string';
@@ -36,7 +36,14 @@ interface StringMapSetting {
   readonly group: SettingGroup;
 }
 
-export type SettingSpec = StringSetting | NumberSetting | BooleanSetting | StringMapSetting;
+/** A list whose items the reading feature validates itself (alert rules), reporting bad items by index. */
+interface ArraySetting {
+  readonly type: 'array';
+  readonly default: readonly unknown[];
+  readonly group: SettingGroup;
+}
+
+export type SettingSpec = StringSetting | NumberSetting | BooleanSetting | StringMapSetting | ArraySetting;
 
 /** Keys are relative to `serverlessLens.`. */
 export const SETTINGS = {
@@ -51,11 +58,23 @@ export const SETTINGS = {
   'codeLens.enabled': { type: 'boolean', default: true, group: 'codeLens' },
   'problems.enabled': { type: 'boolean', default: true, group: 'problems' },
   'problems.maxAgeMinutes': { type: 'number', default: 60, minimum: 5, maximum: 1440, group: 'problems' },
+  'tail.mode': { type: 'string', default: 'auto', group: 'tail' },
+  'tail.maxLines': { type: 'number', default: 10000, minimum: 100, maximum: 100000, group: 'tail' },
+  'tail.idleStopMinutes': { type: 'number', default: 15, minimum: 0, maximum: 1440, group: 'tail' },
+  'alerts.enabled': { type: 'boolean', default: true, group: 'alerts' },
+  'alerts.rules': { type: 'array', default: [], group: 'alerts' },
+  'alerts.quietSeconds': { type: 'number', default: 30, minimum: 1, maximum: 3600, group: 'alerts' },
+  'local.autoStart': { type: 'boolean', default: false, group: 'local' },
+  'local.udpAddress': { type: 'string', default: '127.0.0.1:2000', group: 'local' },
+  'local.otlpAddress': { type: 'string', default: '127.0.0.1:4318', group: 'local' },
+  'local.maxTraces': { type: 'number', default: 1000, minimum: 10, maximum: 100000, group: 'local' },
+  'local.maxTraceBytes': { type: 'number', default: 5242880, minimum: 65536, maximum: 104857600, group: 'local' },
+  'local.maxDatagramsPerSecond': { type: 'number', default: 50000, minimum: 100, maximum: 1000000, group: 'local' },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;
 
-type ValueOfType<T> = T extends 'number' ? number : T extends 'boolean' ? boolean : T extends 'object' ? Readonly<Record<string, string>> : string;
+type ValueOfType<T> = T extends 'number' ? number : T extends 'boolean' ? boolean : T extends 'object' ? Readonly<Record<string, string>> : T extends 'array' ? readonly unknown[] : string;
 
 export type SettingValue<K extends SettingKey> = ValueOfType<(typeof SETTINGS)[K]['type']>;
 
@@ -89,6 +108,9 @@ export function coerceSetting<K extends SettingKey>(key: K, raw: unknown): Setti
   }
   if (spec.type === 'object') {
     return coerceStringMap(raw, spec.default) as SettingValue<K>;
+  }
+  if (spec.type === 'array') {
+    return (Array.isArray(raw) ? raw : spec.default) as SettingValue<K>;
   }
   if (typeof raw !== 'number' || !Number.isFinite(raw)) {
     return spec.default as SettingValue<K>;

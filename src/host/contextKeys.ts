@@ -8,6 +8,8 @@ export interface ContextKeyValues {
   'serverlessLens.errorsOnly': boolean;
   'serverlessLens.hasFilter': boolean;
   'serverlessLens.profileLabel': string;
+  /** The local receivers are listening (the Traces view menu offers Stop instead of Start). */
+  'serverlessLens.localRunning': boolean;
 }
 
 /**

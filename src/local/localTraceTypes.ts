@@ -34,6 +34,13 @@ export interface LocalTraceStoreLimits {
   maxBytesPerTrace: number;
   /** Default 50,000 datagrams per second. */
   maxDatagramsPerSecond: number;
+  /**
+   * Bytes of documents and log records over all traces; beyond it the least recently updated
+   * traces are evicted (counted in `evictedTraces`). Default 64 MB (parsed documents take several
+   * times their JSON size in memory). Optional (added with the
+   * receivers): `maxTraces × maxBytesPerTrace` alone would allow gigabytes.
+   */
+  maxTotalBytes?: number;
 }
 
 /** A local log record (OTLP /v1/logs) that joined a trace. */

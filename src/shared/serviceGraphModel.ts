@@ -64,6 +64,8 @@ export interface GraphNode {
   /** Ids of traces through this node (capped; `traceCountCapped` says if more existed). */
   traceIds: string[];
   traceCountCapped?: boolean;
+  /** Distinct traces through this node, uncapped (absent for nodes only X-Ray's service graph knows). */
+  traceCount?: number;
   /** True for nodes no trace root reaches as a callee: entry clients. */
   root: boolean;
 }

@@ -65,7 +65,8 @@ export type HostToTimelineMessage =
       state: TimelineLogsState;
       lines: TimelineLogLine[];
       invocations: TimelineInvocation[];
-      source?: 'insights' | 'filterLogEvents';
+      /** `local`: the log records of the local OTLP receiver (no AWS call). */
+      source?: 'insights' | 'filterLogEvents' | 'local';
       truncated?: boolean;
       message?: string;
       /** What was searched, for the empty state ("No log lines for this trace in …"). */

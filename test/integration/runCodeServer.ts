@@ -26,6 +26,7 @@ import { SOURCE_APP_FOLDER, buildSourceAppTraces } from './sourceAppTraces';
 import { startTestServers } from './testServers';
 import { prepareTestWorkspace, writeWorkspaceSettings } from './testWorkspace';
 import { runUiChecks } from './uiChecks';
+import { runDemoE2e } from './e2e/demoE2e';
 import type { CheckResult } from './uiChecks';
 import { launchChromium, newWorkbenchContext, runExtensionTests } from './workbenchBrowser';
 
@@ -167,6 +168,9 @@ async function main(): Promise<void> {
       log,
     });
     for (const check of checks) record(check.name, check.ok, check.detail);
+    log('\n── the demo end to end (a fresh `npm start` session on free ports, its own code-server)');
+    const demo = await runDemoE2e({ browser, entry, repo, screenshotDir, failureScreenshot: join(repo, '.test-run/demo-failure.png'), log });
+    for (const check of demo) record(check.name, check.ok, check.detail);
   }
 }
 

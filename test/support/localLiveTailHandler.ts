@@ -13,6 +13,7 @@ import type { MessageHeaders } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/core/serde';
 import { compileLogFilter } from './localLogsHandlers';
 import type { LocalLogEvent } from './localLogsHandlers';
+import type { LocalFunctionConfiguration } from './localLambdaHandlers';
 import { ApiError } from './localXRayHandlers';
 
 export interface LocalTailEvent {
@@ -21,6 +22,11 @@ export interface LocalTailEvent {
   timestamp?: number;
   logStreamName?: string;
 }
+
+/** Path of the test control endpoint (on the same local server as the AWS operations). */
+export const LIVE_TAIL_EMIT_PATH = '/__test/liveTail/emit';
+/** Adds Lambda functions (GetFunctionConfiguration, ListFunctions) without replacing the others. */
+export const LAMBDA_FUNCTIONS_CONTROL_PATH = '/__test/lambda/functions';
 
 export type LiveTailExceptionType = 'SessionTimeoutException' | 'SessionStreamingException';
 
@@ -78,11 +84,12 @@ export class LocalLiveTail {
   mirrorToFilterLogEvents = true;
   readonly sessions: LocalTailSession[] = [];
   private readonly open = new Map<string, OpenSession>();
-  private readonly mirrored = new Map<string, LocalLogEvent[]>();
+  private readonly mirroredCount = new Map<string, number>();
   private readonly codec = new EventStreamCodec(toUtf8, fromUtf8);
   private sessionCount = 0;
 
-  constructor(private readonly setLogEvents: (group: string, events: readonly LocalLogEvent[]) => void) {}
+  /** `appendLogEvents` adds to what FilterLogEvents already serves for the group (fixture lines stay). */
+  constructor(private readonly appendLogEvents: (group: string, events: readonly LocalLogEvent[]) => void) {}
 
   get openSessions(): number {
     return this.open.size;
@@ -104,6 +111,28 @@ export class LocalLiveTail {
       if (session.queue.length > MAX_QUEUED) session.queue.splice(0, session.queue.length - MAX_QUEUED);
     }
     if (this.mirrorToFilterLogEvents) this.mirror(name, stamped);
+  }
+
+  /**
+   * The test control endpoint's work (`POST /__test/liveTail/emit`): queues `events` into every
+   * open session (tailing `group` when given; else each session's first group) and writes the
+   * update frame at once instead of at the next tick, so "emitted" means "on the wire". Returns the
+   * events written, summed over sessions (after each session's filter pattern).
+   */
+  emitNow(group: string | undefined, events: readonly LocalTailEvent[]): number {
+    const now = Date.now();
+    const name = group !== undefined ? logGroupNameOf(group) : undefined;
+    let delivered = 0;
+    for (const session of [...this.open.values()]) {
+      const target = name ?? logGroupNameOf(session.record.logGroupIdentifiers[0] ?? '');
+      if (!session.names.has(target)) continue;
+      const before = session.record.eventsSent;
+      for (const event of events) if (session.matches(event.message)) session.queue.push({ ...event, timestamp: event.timestamp ?? now, group: target });
+      this.sendUpdate(session);
+      delivered += session.record.eventsSent - before;
+    }
+    if (name !== undefined && this.mirrorToFilterLogEvents) this.mirror(name, events.map((event) => ({ ...event, timestamp: event.timestamp ?? now, group: name })));
+    return delivered;
   }
 
   /** Ends every open session with this modeled exception frame; returns how many. */
@@ -202,12 +231,50 @@ export class LocalLiveTail {
   }
 
   private mirror(name: string, events: readonly QueuedEvent[]): void {
-    const list = this.mirrored.get(name) ?? [];
-    for (const event of events) {
-      if (list.length >= MAX_MIRRORED) break;
-      list.push({ timestamp: event.timestamp, message: event.message, ...(event.logStreamName !== undefined ? { logStreamName: event.logStreamName } : {}) });
+    const room = MAX_MIRRORED - (this.mirroredCount.get(name) ?? 0);
+    const added = events.slice(0, Math.max(0, room)).map((event) => ({ timestamp: event.timestamp, message: event.message, ...(event.logStreamName !== undefined ? { logStreamName: event.logStreamName } : {}) }));
+    if (added.length === 0) return;
+    this.mirroredCount.set(name, (this.mirroredCount.get(name) ?? 0) + added.length);
+    this.appendLogEvents(name, added);
+  }
+
+}
+
+/** Strict reading of an emit body: `{ logGroupIdentifier?, events: [{ message, timestamp?, logStreamName? }] }`. */
+export function parseEmitBody(body: unknown): { group?: string; events: LocalTailEvent[] } {
+  if (typeof body !== 'object' || body === null) throw new ApiError(400, 'InvalidParameterException', 'The body must be a JSON object.');
+  const { logGroupIdentifier, events } = body as Record<string, unknown>;
+  if (logGroupIdentifier !== undefined && typeof logGroupIdentifier !== 'string') throw new ApiError(400, 'InvalidParameterException', 'logGroupIdentifier must be a string.');
+  if (!Array.isArray(events)) throw new ApiError(400, 'InvalidParameterException', 'events must be an array.');
+  const parsed = events.map((event: unknown, index): LocalTailEvent => {
+    const item = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
+    if (typeof item.message !== 'string') throw new ApiError(400, 'InvalidParameterException', `events[${index}].message must be a string.`);
+    if (item.timestamp !== undefined && (typeof item.timestamp !== 'number' || !Number.isFinite(item.timestamp))) throw new ApiError(400, 'InvalidParameterException', `events[${index}].timestamp must be epoch milliseconds.`);
+    if (item.logStreamName !== undefined && typeof item.logStreamName !== 'string') throw new ApiError(400, 'InvalidParameterException', `events[${index}].logStreamName must be a string.`);
+    return { message: item.message, ...(item.timestamp !== undefined ? { timestamp: item.timestamp as number } : {}), ...(item.logStreamName !== undefined ? { logStreamName: item.logStreamName as string } : {}) };
+  });
+  return { ...(logGroupIdentifier !== undefined ? { group: logGroupIdentifier } : {}), events: parsed };
+}
+
+/**
+ * The `/__test/*` control endpoints of the local server, for tests in another process (the
+ * extension host): `POST /__test/liveTail/emit` → `{ delivered }`, `POST /__test/lambda/functions`
+ * with `{ name: LocalFunctionConfiguration }` → `{ functions }`. Errors answer 400 `{ __type, message }`.
+ */
+export function serveTestControl(path: string, rawBody: string, targets: { liveTail: LocalLiveTail; addFunctions: (configurations: Readonly<Record<string, LocalFunctionConfiguration>>) => number }): { status: number; body: unknown } {
+  try {
+    const body: unknown = rawBody.trim() === '' ? {} : JSON.parse(rawBody);
+    if (path === LIVE_TAIL_EMIT_PATH) {
+      const { group, events } = parseEmitBody(body);
+      return { status: 200, body: { delivered: targets.liveTail.emitNow(group, events) } };
     }
-    this.mirrored.set(name, list);
-    this.setLogEvents(name, list);
+    if (path === LAMBDA_FUNCTIONS_CONTROL_PATH) {
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(400, 'InvalidParameterException', 'The body must map function names to configurations.');
+      return { status: 200, body: { functions: targets.addFunctions(body as Record<string, LocalFunctionConfiguration>) } };
+    }
+    return { status: 404, body: { __type: 'UnknownOperationException', message: `No test control endpoint ${path}.` } };
+  } catch (error) {
+    const apiError = error instanceof ApiError ? error : new ApiError(400, 'SerializationException', error instanceof Error ? error.message : String(error));
+    return { status: apiError.status, body: { __type: apiError.type, message: apiError.message } };
   }
 }

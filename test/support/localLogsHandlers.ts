@@ -78,6 +78,11 @@ export class LogsHandlers {
 
   constructor(private readonly settings: LogsHandlerSettings) {}
 
+  /** The group's events as stored (a copy), for appending. */
+  logEvents(group: string): LocalLogEvent[] {
+    return (this.groups.get(group) ?? []).map((event) => ({ timestamp: event.timestamp, message: event.message, logStreamName: event.logStreamName }));
+  }
+
   setLogEvents(group: string, events: readonly LocalLogEvent[]): void {
     const stored = events
       .map((event, index) => ({

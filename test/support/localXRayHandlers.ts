@@ -6,6 +6,7 @@
 import { compileFilter } from './localXRayFilter';
 import { deriveTrace } from './localXRaySummaries';
 import type { DerivedTrace } from './localXRaySummaries';
+import { LocalServiceGraph } from './localXRayServiceGraph';
 
 export interface StoredTrace {
   id: string;
@@ -85,6 +86,8 @@ export class XRayHandlers {
   readonly unprocessedOnce = new Set<string>();
   /** Filter expressions the subset evaluator could not handle (answered with every trace). */
   readonly unsupportedFilters: string[] = [];
+  /** GetServiceGraph, computed from the stored traces. */
+  readonly serviceGraph = new LocalServiceGraph();
 
   constructor(private readonly settings: HandlerSettings) {}
 
@@ -181,6 +184,19 @@ export class XRayHandlers {
     const token = `retrieval-${this.retrievalCounter}-${Date.now().toString(36)}`;
     this.retrievals.set(token, { ids, start, end, pollsLeft: this.settings.retrievalPolls });
     return { RetrievalToken: token };
+  }
+
+  getServiceGraph(body: Body): Body {
+    const start = epochSeconds(body.StartTime, 'StartTime');
+    const end = epochSeconds(body.EndTime, 'EndTime');
+    if (end < start) {
+      throw new ApiError(400, 'InvalidRequestException', 'EndTime must be after StartTime.');
+    }
+    const page = this.serviceGraph.respond(start, end, body.NextToken, [...this.stored.values()]);
+    if (page === undefined) {
+      throw new ApiError(400, 'InvalidRequestException', 'The pagination token is invalid.');
+    }
+    return page;
   }
 
   listRetrievedTraces(body: Body): Body {

@@ -15,14 +15,15 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LAMBDA_CONFIGURATION_PATH, LambdaHandlers } from './localLambdaHandlers';
+import { LAMBDA_CONFIGURATION_PATH, LAMBDA_FUNCTIONS_PATH, LambdaHandlers } from './localLambdaHandlers';
 import type { LocalFunctionConfiguration } from './localLambdaHandlers';
 import { failureError } from './localFailures';
-import { LocalLiveTail } from './localLiveTailHandler';
+import { LocalLiveTail, serveTestControl } from './localLiveTailHandler';
 import { LogsHandlers } from './localLogsHandlers';
 import type { LocalLogEvent } from './localLogsHandlers';
 import { ApiError, XRayHandlers } from './localXRayHandlers';
 import type { StoredTrace } from './localXRayHandlers';
+import type { LocalServiceGraph } from './localXRayServiceGraph';
 import { loadSampleTraces } from './sampleTraces';
 
 export type LocalXRayOperation =
@@ -37,6 +38,8 @@ export type LocalXRayOperation =
   | 'StopQuery'
   | 'StartLiveTail'
   | 'GetFunctionConfiguration'
+  | 'GetServiceGraph'
+  | 'ListFunctions'
   | 'Unknown';
 
 /** Failures `failNext` can inject, each with the status, type and message AWS sends. */
@@ -118,6 +121,8 @@ export interface LocalXRayServer {
   readonly stoppedQueries: readonly string[];
   /** StartLiveTail streams (`localLiveTailHandler.ts`): push events, end sessions, see disconnects. */
   readonly liveTail: LocalLiveTail;
+  /** GetServiceGraph (`localXRayServiceGraph.ts`): page size, or a fixed sample response. */
+  readonly serviceGraph: LocalServiceGraph;
   /** Lambda GetFunctionConfiguration answers from this map; other names are ResourceNotFound. */
   setFunctionConfigurations(configurations: Readonly<Record<string, LocalFunctionConfiguration>>): void;
   /** The next `count` requests (of `operation`, if given) get 429 ThrottledException. */
@@ -142,6 +147,7 @@ const PATHS: Record<string, LocalXRayOperation> = {
   '/GetTraceSegmentDestination': 'GetTraceSegmentDestination',
   '/StartTraceRetrieval': 'StartTraceRetrieval',
   '/ListRetrievedTraces': 'ListRetrievedTraces',
+  '/ServiceGraph': 'GetServiceGraph',
 };
 
 function readBody(request: IncomingMessage): Promise<string> {
@@ -186,7 +192,7 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
     get insightsRunningPolls() { return state.insightsRunningPolls; },
   });
   const lambda = new LambdaHandlers();
-  const liveTail = new LocalLiveTail((group, events) => logs.setLogEvents(group, events));
+  const liveTail = new LocalLiveTail((group, events) => logs.setLogEvents(group, [...logs.logEvents(group), ...events]));
   const throttles: { operation?: LocalXRayOperation }[] = [];
   const failures: { kind: LocalXRayFailure; operation?: LocalXRayOperation }[] = [];
   let inFlight = 0;
@@ -210,7 +216,7 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
     return position >= pattern.every;
   };
 
-  const dispatch = (operation: LocalXRayOperation, body: Record<string, unknown>, path: string): Record<string, unknown> => {
+  const dispatch = (operation: LocalXRayOperation, body: Record<string, unknown>, path: string, url = path): Record<string, unknown> => {
     switch (operation) {
       case 'GetTraceSummaries': return handlers.getTraceSummaries(body);
       case 'BatchGetTraces': return handlers.batchGetTraces(body);
@@ -221,6 +227,7 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
         return handlers.getTraceSegmentDestination();
       case 'StartTraceRetrieval': return handlers.startTraceRetrieval(body);
       case 'ListRetrievedTraces': return handlers.listRetrievedTraces(body);
+      case 'GetServiceGraph': return handlers.getServiceGraph(body);
       case 'FilterLogEvents': return logs.filterLogEvents(body);
       case 'StartQuery':
         if (!state.insightsSupported) throw new ApiError(400, 'UnknownOperationException', 'Unknown operation StartQuery.');
@@ -228,6 +235,7 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
       case 'GetQueryResults': return logs.getQueryResults(body);
       case 'StopQuery': return logs.stopQuery(body);
       case 'GetFunctionConfiguration': return lambda.getFunctionConfiguration(path);
+      case 'ListFunctions': return lambda.listFunctions(url);
       case 'StartLiveTail': // streamed by `liveTail` before dispatch
       case 'Unknown': throw new ApiError(404, 'UnknownOperationException', 'Unknown operation.');
     }
@@ -241,10 +249,16 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
       return;
     }
     const path = (request.url ?? '/').split('?')[0] ?? '/';
+    if (request.method === 'POST' && path.startsWith('/__test/')) {
+      // Test control (live tail events, Lambda functions) for tests in another process: localLiveTailHandler.ts.
+      const control = serveTestControl(path, await readBody(request), { liveTail, addFunctions: (configurations) => (lambda.addFunctionConfigurations(configurations), Object.keys(configurations).length) });
+      send(response, control.status, control.body);
+      return;
+    }
     const target = request.headers['x-amz-target'];
     // JSON 1.1 services name the operation in a header; X-Ray's REST-JSON in the path.
     const isLogs = typeof target === 'string' && target.startsWith('Logs_20140328.');
-    const operation = request.method === 'GET' && LAMBDA_CONFIGURATION_PATH.test(path) ? 'GetFunctionConfiguration' : request.method !== 'POST' ? 'Unknown' : isLogs ? logsOperation(target) : PATHS[path] ?? 'Unknown';
+    const operation = request.method === 'GET' && LAMBDA_CONFIGURATION_PATH.test(path) ? 'GetFunctionConfiguration' : request.method === 'GET' && LAMBDA_FUNCTIONS_PATH.test(path) ? 'ListFunctions' : request.method !== 'POST' ? 'Unknown' : isLogs ? logsOperation(target) : PATHS[path] ?? 'Unknown';
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);
     const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v ?? '']));
@@ -279,7 +293,7 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
         record.status = 200;
         return;
       }
-      payload = dispatch(operation, body, path);
+      payload = dispatch(operation, body, path, request.url ?? path);
     } catch (error) {
       const apiError = error instanceof ApiError ? error : new ApiError(400, 'SerializationException', error instanceof Error ? error.message : String(error));
       status = apiError.status;
@@ -338,6 +352,7 @@ export async function startLocalXRayServer(options: LocalXRayServerOptions = {})
     insightsRunningPolls: 1,
     get stoppedQueries() { return logs.stoppedQueries; },
     liveTail,
+    serviceGraph: handlers.serviceGraph,
     setFunctionConfigurations: (configurations) => lambda.setFunctionConfigurations(configurations),
     throttleNext: (count, operation) => {
       for (let i = 0; i < count; i += 1) throttles.push(operation ? { operation } : {});

@@ -8,7 +8,7 @@ import { UserFacingError } from './commandRunner';
 import type { IDisposable } from '../lifecycle';
 import type { ProjectIndexService } from '../source/projectIndexService';
 import type { SourceNavigator } from '../source/sourceNavigator';
-import type { AwsTraceSource } from '../timeline/awsTraceSource';
+import type { TraceSources } from '../timeline/traceSources';
 import type { CommandRunner } from './commandRunner';
 
 /** How long "Go to source" may take (trace fetch, logs lookup, map loads) before it gives up. */
@@ -19,7 +19,8 @@ export interface SourceCommandDeps {
   projectIndex: ProjectIndexService;
   /** Shared with the Problems view and owned by the caller. */
   navigator: SourceNavigator;
-  traces: AwsTraceSource;
+  /** Local store first, then AWS. */
+  traces: Pick<TraceSources, 'load'>;
 }
 
 /**
@@ -41,7 +42,7 @@ export function registerSourceCommands(deps: SourceCommandDeps): IDisposable[] {
  * `serverlessLens.goToSource(traceId, spanId?, frame?: { exceptionIndex, frameIndex })`: without
  * a span, the trace's first failing span; with a frame, that frame of the span's exception.
  */
-async function goToSource(traces: AwsTraceSource, navigator: SourceNavigator, traceArg: unknown, spanArg: unknown, frameArg: unknown): Promise<void> {
+async function goToSource(traces: Pick<TraceSources, 'load'>, navigator: SourceNavigator, traceArg: unknown, spanArg: unknown, frameArg: unknown): Promise<void> {
   const traceId = traceIdArgument(traceArg);
   if (traceId === undefined) throw new UserFacingError('Go to Source needs a trace: use it from a failing span in the trace timeline.');
   // Checked before the trace loads: a frame the caller meant but got wrong must not become a

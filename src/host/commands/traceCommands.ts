@@ -3,11 +3,11 @@ import { COMMANDS } from './commandIds';
 import { UserFacingError } from './commandRunner';
 import { openTrace, traceIdArgument } from './openTraceCommand';
 import type { CommandRunner } from './commandRunner';
-import type { AwsTraceSource } from '../timeline/awsTraceSource';
+import type { TraceSources } from '../timeline/traceSources';
 import type { TimelinePanels } from '../timeline/timelinePanels';
 
 /** Commands on one trace: open its timeline, copy its id, open it in the AWS console. */
-export function registerTraceCommands(runner: CommandRunner, panels: TimelinePanels, source: AwsTraceSource): vscode.Disposable[] {
+export function registerTraceCommands(runner: CommandRunner, panels: TimelinePanels, source: TraceSources): vscode.Disposable[] {
   const requireId = (arg: unknown): string => {
     const id = traceIdArgument(arg);
     if (id === undefined) {

@@ -2,6 +2,8 @@ import { Disposable, toDisposable } from '../lifecycle';
 import { TraceStore } from '../traces/traceStore';
 import { loadAwsModules } from './awsModules';
 import type { XRayClient } from '@aws-sdk/client-xray';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsClientFactory, ConnectionSettings } from '../../aws/clientFactory';
 import type { InvocationError, InvocationErrorQuery } from '../../aws/cloudWatchLogs';
 import type { LogGroupResolver } from '../../aws/lambdaLogGroups';
@@ -13,6 +15,11 @@ import type { Trace, TraceSummary } from '../../shared/traceModel';
 import type { ConnectionConfig } from '../config';
 import type { ComponentLogger, Logger } from '../logger';
 import type { AwsModules } from './awsModules';
+import type * as ServiceGraphModule from '../../aws/xrayServiceGraph';
+import type { ServiceGraphSnapshot } from '../../core/serviceGraph/serviceGraphSnapshot';
+
+/** GetServiceGraph, loaded on first use like the modules of `awsModules.ts`. */
+let serviceGraphModule: Promise<typeof ServiceGraphModule> | undefined;
 
 export interface AwsConnectionOptions {
   config: ConnectionConfig;
@@ -83,6 +90,15 @@ export class AwsConnection extends Disposable {
     return this.factory.xray();
   }
 
+  /** CloudWatch Logs and Lambda clients of this connection, for the log tail (`host/tail`). */
+  logsClient(): CloudWatchLogsClient {
+    return this.factory.logs();
+  }
+
+  lambdaClient(): LambdaClient {
+    return this.factory.lambda();
+  }
+
   /** The region calls go to: the setting, or what the SDK resolves from the profile/environment. */
   region(): Promise<string> {
     this.resolvedRegion ??= this.factory.region().catch((error: unknown) => {
@@ -120,6 +136,18 @@ export class AwsConnection extends Disposable {
     this.log.debug(`trace logs: ${trace.id} in ${plan.logGroups.length} group(s), ${plan.invocations.length} invocation(s)`);
     const result = await this.modules.traceLogs.fetchTraceLogs(this.factory, plan, combined, onProgress);
     return { plan, result, timeoutMsOf: (name) => this.logGroups.timeoutOf(name) };
+  }
+
+  /**
+   * X-Ray's aggregate service graph of [start, end], to merge into the map built from traces
+   * (windows of at most 6 h, paged, throttling retried). Throws `ServiceGraphReadError`, the SDK's
+   * error, or an AbortError when `signal` (or the connection) ends.
+   */
+  async fetchServiceGraph(start: Date, end: Date, signal: AbortSignal): Promise<ServiceGraphSnapshot> {
+    serviceGraphModule ??= import('../../aws/xrayServiceGraph');
+    const { fetchServiceGraph } = await serviceGraphModule;
+    this.log.debug(`service graph: ${start.toISOString()} to ${end.toISOString()}`);
+    return fetchServiceGraph(this.xray(), { startTime: start, endTime: end }, this.requestSignal(signal));
   }
 
   override dispose(): void {

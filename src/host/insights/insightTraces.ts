@@ -3,12 +3,14 @@ import { Disposable, MutableDisposable, disposeAll } from '../lifecycle';
 import type { IDisposable } from '../lifecycle';
 import type { AwsConnection } from '../connection/awsConnection';
 import type { ConnectionController } from '../connection/connectionController';
+import type { LocalTraceService } from '../local/localTraceService';
 import type { Trace } from '../../shared/traceModel';
 
 /**
  * The traces the lenses and problems work from: the current connection's trace cache, which the
- * Traces view and the timeline fill anyway. Never opens a connection and never fetches, so the
- * editor features cost no AWS call. Follows the connection: a new profile or region starts empty.
+ * Traces view and the timeline fill anyway, and the local receivers' traces. Never opens a
+ * connection and never fetches, so the editor features cost no AWS call. Follows the connection:
+ * a new profile or region starts the AWS part empty (local traces stay).
  */
 export class InsightTraces extends Disposable {
   private readonly subscription = this._register(new MutableDisposable<IDisposable>());
@@ -24,8 +26,15 @@ export class InsightTraces extends Disposable {
    */
   readonly onDidReset = this.reset.event;
 
-  constructor(connections: ConnectionController) {
+  constructor(
+    connections: ConnectionController,
+    private readonly local?: LocalTraceService,
+  ) {
     super();
+    if (local !== undefined) {
+      this._register(local.onDidChangeTraces((ids) => this.onLocalChanged(local, ids)));
+      this._register(local.onDidClear(() => this.reset.fire()));
+    }
     const current = connections.peek();
     if (current !== undefined) this.attach(current);
     this._register(connections.onDidOpen((connection) => this.attach(connection)));
@@ -37,9 +46,22 @@ export class InsightTraces extends Disposable {
     );
   }
 
-  /** The cached traces; empty before a connection opens. */
+  /** The cached AWS traces (none before a connection opens), then the local traces. */
   traces(): Trace[] {
-    return this.connection?.store.traces() ?? [];
+    const aws = this.connection?.store.traces() ?? [];
+    const local = this.local?.traces() ?? [];
+    return local.length === 0 ? aws : [...aws, ...local];
+  }
+
+  /** A local trace grew (rebuilt: a new object) or arrived; an evicted one resets the set. */
+  private onLocalChanged(local: LocalTraceService, ids: readonly string[]): void {
+    let gone = false;
+    for (const id of ids) {
+      const trace = local.get(id);
+      if (trace !== undefined) this.added.fire(trace);
+      else gone = true;
+    }
+    if (gone) this.reset.fire();
   }
 
   private attach(connection: AwsConnection): void {

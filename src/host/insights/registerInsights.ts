@@ -13,6 +13,7 @@ import type { IDisposable } from '../lifecycle';
 import type { Logger } from '../logger';
 import type { ProjectIndexService } from '../source/projectIndexService';
 import type { SourceNavigator } from '../source/sourceNavigator';
+import type { LocalTraceService } from '../local/localTraceService';
 
 export interface InsightsDeps {
   config: Config;
@@ -25,6 +26,8 @@ export interface InsightsDeps {
    * the jump does (source maps, the invocation's log stack) and share its caches.
    */
   navigator: SourceNavigator;
+  /** The local receivers' traces, which lenses and problems read as well. */
+  local?: LocalTraceService;
 }
 
 /**
@@ -34,7 +37,7 @@ export interface InsightsDeps {
 export function registerInsights(deps: InsightsDeps): IDisposable[] {
   const log = deps.logger.for('insights');
   const index = deps.projectIndex;
-  const traces = new InsightTraces(deps.connections);
+  const traces = new InsightTraces(deps.connections, deps.local);
   const lenses = new HandlerCodeLensProvider({ index, traces, config: deps.config, logger: log });
   const problems = new FailureProblems({ traces, resolver: deps.navigator, index, config: deps.config, logger: log });
   return [

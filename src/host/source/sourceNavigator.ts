@@ -56,6 +56,12 @@ export interface SourceNavigatorOptions {
   evidence: InvocationEvidence;
   config: Config;
   log: ComponentLogger;
+  /**
+   * For a trace of the local receivers: its invocation's log stack from the local log records
+   * (`{ frames: undefined }` when there is none). Undefined for AWS traces, whose evidence comes
+   * from CloudWatch; a local trace never causes an AWS call.
+   */
+  localEvidence?: (trace: Trace, requestId: string | undefined) => { frames: ParsedFrame[] | undefined } | undefined;
 }
 
 /**
@@ -91,7 +97,8 @@ export class SourceNavigator extends Disposable {
     await this.options.index.ready();
     const invocation = invocationOf(trace, failure.span.id) ?? invocationOf(trace, spanId);
     const entry = this.functionEntry(invocation);
-    const evidence = invocation !== undefined ? await this.evidence(invocation, entry, signal) : undefined;
+    const local = invocation !== undefined ? this.options.localEvidence?.(trace, invocation.requestId) : undefined;
+    const evidence = local !== undefined ? local.frames : invocation !== undefined ? await this.evidence(invocation, entry, signal) : undefined;
     const frames = await resolveFrames(framesFromXRayException(exception), await this.contexts.create(entry, evidence));
     return { exception, frames, entry, invocation, evidence };
   }

@@ -24,6 +24,8 @@ export interface TailLine {
   /** The tailed function whose log group this is, when known. */
   functionName?: string;
   parsed: ParsedLogLine;
+  /** Epoch ms when the extension received the event (latency checks); set by `TailSession`. */
+  receivedAt?: number;
 }
 
 export interface TailLinesEvent {

@@ -7,12 +7,15 @@ import { loadAwsErrors } from '../connection/awsModules';
 import { TraceNotFoundError } from '../traces/traceStore';
 import type { Trace } from '../../shared/traceModel';
 import type { ConnectionController } from '../connection/connectionController';
+import type { TraceSourceKind } from '../../shared/timelineMessages';
 
 export interface LoadedTrace {
   trace: Trace;
   /** `AWS · prod (eu-west-1)`, shown in the timeline header. */
   sourceLabel: string;
   canOpenInConsole: boolean;
+  /** Where it was read from; the page persists it so a reload reads it from there again. */
+  source: TraceSourceKind;
 }
 
 export interface TraceLoadFailure {
@@ -44,7 +47,7 @@ export class AwsTraceSource {
     const region = await connection.region().catch(() => connection.config.region || 'default region');
     const profile = connection.config.profile || 'default profile';
     const endpoint = connection.config.endpointUrl !== '' ? ` via ${connection.config.endpointUrl}` : '';
-    return { trace, sourceLabel: `AWS · ${profile} (${region})${endpoint}`, canOpenInConsole: connection.config.endpointUrl === '' };
+    return { trace, sourceLabel: `AWS · ${profile} (${region})${endpoint}`, canOpenInConsole: connection.config.endpointUrl === '', source: 'aws' };
   }
 
   async consoleUrl(traceId: string): Promise<string> {

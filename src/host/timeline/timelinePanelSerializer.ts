@@ -17,7 +17,7 @@ export function registerTimelinePanelSerializer(panels: TimelinePanels, log: Com
         panel.dispose();
         return;
       }
-      if (state.source !== 'aws') {
+      if (state.source !== 'aws' && state.source !== 'local') {
         log.info(`closed a restored timeline of a ${state.source} trace, which cannot be read again: ${state.traceId}`);
         panel.dispose();
         return;

@@ -3,6 +3,7 @@ import { Disposable } from '../lifecycle';
 import { TraceTimelinePanel } from './traceTimelinePanel';
 import type { TimelineViewState } from '../../shared/timelineMessages';
 import type { TimelinePanelDeps } from './traceTimelinePanel';
+import type { TimelineSnapshot } from '../../shared/extensionApi';
 
 /** The open timeline panels, one per trace id: opening a trace again reveals its panel. */
 export class TimelinePanels extends Disposable {
@@ -34,6 +35,16 @@ export class TimelinePanels extends Disposable {
   /** Trace ids of the open panels, in the order they were opened. */
   ids(): string[] {
     return [...this.panels.keys()];
+  }
+
+  /** Trace id of the panel that is the active editor, if one is. */
+  activeId(): string | undefined {
+    return [...this.panels.values()].find((panel) => panel.active)?.traceId;
+  }
+
+  /** What the panel of `traceId` shows, if one is open (test API). */
+  snapshot(traceId: string): TimelineSnapshot | undefined {
+    return this.panels.get(traceId)?.snapshot();
   }
 
   /** Releases the panels without closing their tabs (see `TraceTimelinePanel.release`). */

@@ -6,12 +6,12 @@ import type { TraceLogPlan } from '../../core/traceLogQuery';
 import type { HostToTimelineMessage } from '../../shared/timelineMessages';
 import type { Trace } from '../../shared/traceModel';
 import type { ComponentLogger } from '../logger';
-import type { AwsTraceSource } from './awsTraceSource';
+import type { TraceSources } from './traceSources';
 
 type LogsMessage = Extract<HostToTimelineMessage, { type: 'logs' }>;
 
 export interface TraceLogsSessionDeps {
-  source: AwsTraceSource;
+  source: TraceSources;
   /** The trace the panel holds, if loaded. */
   trace: () => Trace | undefined;
   post: (message: HostToTimelineMessage) => Promise<void>;
@@ -29,7 +29,8 @@ const PROGRESS_INTERVAL_MS = 250;
  */
 export class TraceLogsSession {
   private running: AbortController | undefined;
-  private done: { traceId: string; message: LogsMessage; plan: TraceLogPlan } | undefined;
+  // `plan` is absent for local traces: their logs come from the local receiver, not a query.
+  private done: { traceId: string; message: LogsMessage; plan?: TraceLogPlan } | undefined;
 
   constructor(private readonly deps: TraceLogsSessionDeps) {}
 
@@ -38,6 +39,12 @@ export class TraceLogsSession {
     const trace = this.deps.trace();
     if (trace === undefined) {
       return;
+    }
+    const local = this.deps.source.localLogs(trace);
+    if (local !== undefined) {
+      // Read afresh each time: records keep arriving while the receivers run.
+      this.done = { traceId: trace.id, message: local };
+      return this.deps.post(local);
     }
     if (this.done?.traceId === trace.id) {
       return this.deps.post(this.done.message);

@@ -10,20 +10,29 @@ import type { ParsedFrame } from '../../core/stackFrames';
 import { encodeTimelineRows, encodeTraceHeader } from '../../core/timelineRows';
 import { COMMANDS } from '../commands/commandIds';
 import type { ComponentLogger } from '../logger';
-import type { AwsTraceSource, LoadedTrace } from './awsTraceSource';
+import type { LoadedTrace, TraceLoadFailure } from './awsTraceSource';
+import type { TraceSources } from './traceSources';
+import type { TimelineSnapshot } from '../../shared/extensionApi';
 import { TraceLogsSession } from './traceLogsSession';
 
 export { TIMELINE_VIEW_TYPE };
 
 export interface TimelinePanelDeps {
   extensionUri: vscode.Uri;
-  source: AwsTraceSource;
+  /** Local store first, then AWS (`traceSources.ts`). */
+  source: TraceSources;
   logger: ComponentLogger;
   /**
    * Opens frame `frameIndex` of a log line's stack with the "Go to source" resolver, reporting
    * failures to the user (`SourceNavigator.openStackFrame` through the command runner).
    */
   openLogFrame: (trace: Trace, functionSpanId: string | undefined, frames: readonly ParsedFrame[], frameIndex: number) => Promise<void>;
+}
+
+/** A trace its owner holds in memory (an open trace file, `host/files/`): read from it, never fetched. */
+export interface InMemoryTrace {
+  load(): Promise<LoadedTrace>;
+  describeFailure(error: unknown): TraceLoadFailure;
 }
 
 /** What the webview is sent for a loaded trace; the `Trace` itself stays here. */
@@ -50,6 +59,8 @@ export class TraceTimelinePanel extends Disposable {
   private loading: AbortController | undefined;
   // UI state handed back by the serializer; sent with the first trace only.
   private restore: TimelineViewState | undefined;
+  // Where a restored page said its trace came from; a local trace is never looked up in AWS.
+  private readonly preferredSource: TimelineViewState['source'] | undefined;
   private selectedSpanId: string | undefined;
   private readonly logs: TraceLogsSession;
   private readonly disposed = this._register(new vscode.EventEmitter<void>());
@@ -68,16 +79,28 @@ export class TraceTimelinePanel extends Disposable {
     return new TraceTimelinePanel(panel, state.traceId, deps, state);
   }
 
+  /**
+   * Shows a trace held in memory in a panel VS Code gave us (a custom editor's, whose tab keeps
+   * the file name): "Retry" asks `inMemory` again instead of fetching.
+   */
+  static forInMemoryTrace(panel: vscode.WebviewPanel, traceId: string, inMemory: InMemoryTrace, deps: TimelinePanelDeps): TraceTimelinePanel {
+    const { enableScripts, localResourceRoots } = webviewOptions(deps.extensionUri);
+    panel.webview.options = { enableScripts, localResourceRoots };
+    return new TraceTimelinePanel(panel, traceId, deps, undefined, inMemory);
+  }
+
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     readonly traceId: string,
     private readonly deps: TimelinePanelDeps,
     restore: TimelineViewState | undefined,
+    private readonly inMemory?: InMemoryTrace,
   ) {
     super();
     this.log = deps.logger;
     this.restore = restore;
-    panel.title = panelTitle(traceId);
+    this.preferredSource = restore?.source;
+    if (inMemory === undefined) panel.title = panelTitle(traceId);
     panel.iconPath = {
       light: vscode.Uri.joinPath(deps.extensionUri, 'media', 'trace-timeline-light.svg'),
       dark: vscode.Uri.joinPath(deps.extensionUri, 'media', 'trace-timeline-dark.svg'),
@@ -97,6 +120,23 @@ export class TraceTimelinePanel extends Disposable {
 
   reveal(): void {
     this.panel.reveal();
+  }
+
+  /** True while the panel is the active editor. */
+  get active(): boolean {
+    return !this.isDisposed && this.panel.active;
+  }
+
+  /** Shows `loaded` in place of the trace shown (its file changed on disk). */
+  async showTrace(loaded: LoadedTrace): Promise<void> {
+    this.setLoaded(loaded);
+    await this.postTrace(loaded);
+  }
+
+  /** What the panel shows, for the test API. */
+  snapshot(): TimelineSnapshot {
+    const loaded = this.loaded;
+    return loaded === undefined ? { loaded: false } : { loaded: true, source: loaded.source, sourceLabel: loaded.sourceLabel, canOpenInConsole: loaded.canOpenInConsole };
   }
 
   /** Closes the panel (the user closed the tab, or the same trace was restored twice). */
@@ -214,7 +254,7 @@ export class TraceTimelinePanel extends Disposable {
     this.loading = controller;
     await this.post({ type: 'loading', traceId: this.traceId, message: `Reading trace ${this.traceId}…` });
     try {
-      const loaded = await this.deps.source.load(this.traceId, controller.signal);
+      const loaded = this.inMemory !== undefined ? await this.inMemory.load() : await this.deps.source.load(this.traceId, controller.signal, this.preferredSource);
       if (controller.signal.aborted || this.isDisposed) {
         return;
       }
@@ -224,7 +264,7 @@ export class TraceTimelinePanel extends Disposable {
       if (controller.signal.aborted || this.isDisposed) {
         return;
       }
-      const failure = await this.deps.source.describeFailure(this.traceId, error);
+      const failure = this.inMemory !== undefined ? this.inMemory.describeFailure(error) : await this.deps.source.describeFailure(this.traceId, error);
       if (failure.cancelled) {
         return;
       }
@@ -246,7 +286,7 @@ export class TraceTimelinePanel extends Disposable {
       this.encoded = { header: encodeTraceHeader(loaded.trace, rows.count), rows };
     }
     const { header, rows } = this.encoded;
-    const message: HostToTimelineMessage = { type: 'trace', header, rows, source: 'aws', sourceLabel: loaded.sourceLabel, canOpenInConsole: loaded.canOpenInConsole };
+    const message: HostToTimelineMessage = { type: 'trace', header, rows, source: loaded.source, sourceLabel: loaded.sourceLabel, canOpenInConsole: loaded.canOpenInConsole };
     if (this.restore !== undefined) {
       message.restore = this.restore;
       this.restore = undefined;

@@ -11,6 +11,8 @@ export interface TraceRow {
   coldStart: boolean | undefined;
   /** Whether the full trace has been read (the cold-start mark is then final). */
   detail: 'pending' | 'loaded' | 'unavailable';
+  /** Set for traces of the local receivers (their tree ids and menus differ from AWS rows). */
+  readonly source?: 'local';
 }
 
 /** The last row while the search has more pages. */
@@ -19,7 +21,30 @@ export interface LoadMoreRow {
   loading: boolean;
 }
 
-export type TracesNode = TraceRow | LoadMoreRow;
+/**
+ * A top-level group ("Local", "AWS") shown when local traces are in play; without them the view
+ * lists AWS rows at the top level, as it always did.
+ */
+export interface SourceGroupNode {
+  readonly kind: 'source';
+  readonly source: 'local' | 'aws';
+  label: string;
+  description: string;
+  /** Plain-text tooltip lines (trace content never goes in as markdown). */
+  tooltip: string[];
+  contextValue: string;
+}
+
+/** A one-line state inside a group (loading, no credentials, nothing matches), with its fix. */
+export interface MessageNode {
+  readonly kind: 'message';
+  readonly id: string;
+  text: string;
+  icon: string;
+  command?: vscode.Command;
+}
+
+export type TracesNode = TraceRow | LoadMoreRow | SourceGroupNode | MessageNode;
 
 
 const STATUS_ICONS: Record<SpanStatus, { icon: string; color: string }> = {
@@ -31,6 +56,11 @@ const STATUS_ICONS: Record<SpanStatus, { icon: string; color: string }> = {
 
 export function traceRow(summary: TraceSummary): TraceRow {
   return { kind: 'trace', summary, coldStart: summary.coldStart, detail: 'pending' };
+}
+
+/** A row of a local trace: the store holds the built trace, so it is final at once. */
+export function localTraceRow(summary: TraceSummary, coldStart: boolean | undefined): TraceRow {
+  return { kind: 'trace', summary, coldStart: coldStart ?? summary.coldStart, detail: 'loaded', source: 'local' };
 }
 
 export function traceRowLabel(row: TraceRow): string {
@@ -53,7 +83,38 @@ export function statusIcon(status: SpanStatus): vscode.ThemeIcon {
 }
 
 export function toTreeItem(node: TracesNode, nowMs: number): vscode.TreeItem {
-  return node.kind === 'trace' ? traceTreeItem(node, nowMs) : loadMoreTreeItem(node);
+  switch (node.kind) {
+    case 'trace':
+      return traceTreeItem(node, nowMs);
+    case 'loadMore':
+      return loadMoreTreeItem(node);
+    case 'source':
+      return sourceGroupTreeItem(node);
+    case 'message':
+      return messageTreeItem(node);
+  }
+}
+
+function sourceGroupTreeItem(node: SourceGroupNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `serverlessLens.source.${node.source}`;
+  item.description = node.description;
+  item.iconPath = new vscode.ThemeIcon(node.source === 'local' ? 'radio-tower' : 'cloud');
+  item.contextValue = node.contextValue;
+  item.tooltip = node.tooltip.join('\n');
+  item.accessibilityInformation = { label: `${node.label}, ${node.description}`, role: 'treeitem' };
+  return item;
+}
+
+function messageTreeItem(node: MessageNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+  item.id = node.id;
+  item.iconPath = new vscode.ThemeIcon(node.icon);
+  item.contextValue = 'message';
+  if (node.command !== undefined) {
+    item.command = node.command;
+  }
+  return item;
 }
 
 function traceTreeItem(row: TraceRow, nowMs: number): vscode.TreeItem {
@@ -61,10 +122,11 @@ function traceTreeItem(row: TraceRow, nowMs: number): vscode.TreeItem {
   const label = traceRowLabel(row);
   const description = traceRowDescription(row, nowMs);
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
-  item.id = summary.id;
+  // One trace id may be listed under Local and AWS: tree ids must still be unique.
+  item.id = row.source === 'local' ? `local:${summary.id}` : summary.id;
   item.description = description;
   item.iconPath = statusIcon(summary.status);
-  item.contextValue = 'trace';
+  item.contextValue = row.source === 'local' ? 'localTrace' : 'trace';
   item.tooltip = traceTooltip(row);
   // Icons carry the status visually; screen readers hear it in words.
   item.accessibilityInformation = { label: `${label}, ${statusWord(summary.status)}, ${description}`, role: 'treeitem' };

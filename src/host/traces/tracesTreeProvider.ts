@@ -3,7 +3,10 @@ import { Disposable, MutableDisposable, toDisposable } from '../lifecycle';
 import { loadAwsErrors } from '../connection/awsModules';
 import { TraceListSession } from './traceListSession';
 import { toTreeItem, traceRowDescription, traceRowLabel } from './traceTreeItems';
-import type { TraceRowSnapshot } from '../../shared/extensionApi';
+import { TraceSourceGroups } from './traceSourceGroups';
+import type { TraceRowSnapshot, TraceRowsBySource } from '../../shared/extensionApi';
+import type { Trace } from '../../shared/traceModel';
+import type { LocalTraceService } from '../local/localTraceService';
 import type { Config } from '../config';
 import type { ConnectionController } from '../connection/connectionController';
 import type { ContextKeys, TracesState } from '../contextKeys';
@@ -20,6 +23,8 @@ export interface TracesTreeDeps {
   config: Config;
   contextKeys: ContextKeys;
   logger: Logger;
+  /** The local receivers' traces: with them the view groups its rows under Local and AWS. */
+  local?: LocalTraceService;
 }
 
 /**
@@ -31,6 +36,9 @@ export interface TracesTreeDeps {
 export class TracesTreeProvider extends Disposable implements vscode.TreeDataProvider<TracesNode> {
   private readonly changed = this._register(new vscode.EventEmitter<TracesNode | TracesNode[] | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly selectedTrace = this._register(new vscode.EventEmitter<string | undefined>());
+  /** The trace row selected in the view (undefined when the selection is not a trace row); the service map highlights its path. */
+  readonly onDidSelectTrace = this.selectedTrace.event;
 
   private readonly view: vscode.TreeView<TracesNode>;
   private readonly session = this._register(new MutableDisposable<TraceListSession>());
@@ -43,12 +51,18 @@ export class TracesTreeProvider extends Disposable implements vscode.TreeDataPro
   private timer: ReturnType<typeof setInterval> | undefined;
   // Identifies the newest load; an older one that finishes late changes nothing.
   private loadGeneration = 0;
+  private readonly groups: TraceSourceGroups | undefined;
 
   constructor(private readonly deps: TracesTreeDeps) {
     super();
     this.log = deps.logger.for('traces');
     this.view = this._register(vscode.window.createTreeView(TRACES_VIEW_ID, { treeDataProvider: this, showCollapseAll: false }));
+    if (deps.local !== undefined) {
+      this.groups = this._register(new TraceSourceGroups(deps.local, deps.query, deps.connections, deps.contextKeys));
+      this._register(this.groups.onDidChange((node) => this.changed.fire(node)));
+    }
     this._register(this.view.onDidChangeVisibility(() => this.onVisibilityChanged()));
+    this._register(this.view.onDidChangeSelection((event) => this.selectedTrace.fire(event.selection.find((node) => TracesTreeProvider.isTraceRow(node))?.summary.id)));
     this._register(deps.query.onDidChange(() => this.onInputsChanged()));
     this._register(deps.connections.onDidChange(() => this.onInputsChanged()));
     this._register(toDisposable(() => this.stopTimer()));
@@ -66,7 +80,7 @@ export class TracesTreeProvider extends Disposable implements vscode.TreeDataPro
 
   getChildren(node?: TracesNode): TracesNode[] {
     if (node !== undefined) {
-      return [];
+      return node.kind === 'source' && this.groups !== undefined ? this.groups.children(node, { nodes: this.nodes(), state: this.state, message: this.view.message }) : [];
     }
     if (this.view.visible) {
       this.startTimer();
@@ -75,7 +89,7 @@ export class TracesTreeProvider extends Disposable implements vscode.TreeDataPro
       // First shown: start the search now and return at once; rows arrive by change events.
       void this.reload();
     }
-    return this.nodes();
+    return this.groups?.isActive() === true ? this.groups.roots() : this.nodes();
   }
 
   /** Starts a new search, cancelling the previous one; resolves when its first page is shown. */
@@ -127,6 +141,40 @@ export class TracesTreeProvider extends Disposable implements vscode.TreeDataPro
       status: row.summary.status,
       coldStart: row.coldStart === true,
     }));
+  }
+
+  /** The rows of each source as shown (local rows after the toggle and the text filter). */
+  snapshotBySource(): TraceRowsBySource {
+    const now = Date.now();
+    const local = (this.groups?.localRows() ?? []).map((row) => ({
+      id: row.summary.id,
+      label: traceRowLabel(row),
+      description: traceRowDescription(row, now),
+      status: row.summary.status,
+      coldStart: row.coldStart === true,
+    }));
+    const groups = this.groups?.isActive() === true ? this.groups.roots().map((group) => ({ source: group.source, label: group.label, description: group.description })) : [];
+    return { grouped: groups.length > 0, groups, local, aws: this.snapshot() };
+  }
+
+  /**
+   * The full traces already read for the rows the view lists (current range and filter), from
+   * the connection's TraceStore by `peek`, then the local rows' traces from the local store: no
+   * AWS call. Rows whose trace is not read yet are left out. The service map draws these.
+   */
+  listedTraces(): Trace[] {
+    const store = this.deps.connections.peek()?.store;
+    const traces: Trace[] = [];
+    for (const row of this.session.value?.rows ?? []) {
+      const trace = store?.peek(row.summary.id);
+      if (trace !== undefined) traces.push(trace);
+    }
+    // The local rows shown (after the toggle and filter), from the local store: no AWS call either.
+    for (const row of this.groups?.localRows() ?? []) {
+      const trace = this.deps.local?.get(row.summary.id);
+      if (trace !== undefined) traces.push(trace);
+    }
+    return traces;
   }
 
   /** The trace row of a tree node handed to a command, if it is one. */
@@ -273,7 +321,7 @@ export class TracesTreeProvider extends Disposable implements vscode.TreeDataPro
   }
 
   private refreshRelativeTimes(): void {
-    const rows = this.session.value?.rows ?? [];
+    const rows = [...(this.session.value?.rows ?? []), ...(this.groups?.isActive() === true ? this.groups.localRows() : [])];
     if (rows.length > 0) {
       this.changed.fire([...rows]);
     }

@@ -103,7 +103,7 @@ export function renderLogStack(stack: readonly string[]): HTMLElement {
 }
 
 /** The JSON a line carries, formatted; undefined when neither its text nor its raw form parses. */
-export function prettyJson(line: TimelineLogLine): string | undefined {
+export function prettyJson(line: Pick<TimelineLogLine, 'raw' | 'message'>): string | undefined {
   const candidates = [line.raw, line.message];
   for (const text of candidates) {
     if (text === undefined) continue;

@@ -134,7 +134,7 @@ export class LogsView {
   }
 
   private toolbar(data: LogsMessage, count: number): HTMLElement {
-    const via = data.source === 'filterLogEvents' ? 'FilterLogEvents' : 'Logs Insights';
+    const via = data.source === 'filterLogEvents' ? 'FilterLogEvents' : data.source === 'local' ? 'local receiver' : 'Logs Insights';
     const status = `${count} line${count === 1 ? '' : 's'} · ${via}${data.truncated === true ? ' · more lines exist than are shown' : ''}`;
     const copyLabel = this.selected.size > 0 ? `Copy ${this.selected.size} selected` : 'Copy all';
     return el('div', { className: 'tl-logs-toolbar' }, [

@@ -19,6 +19,11 @@ const testModules: TestModuleLoader[] = [
   ['openTrace.test', () => import('./openTrace.test')],
   ['source.test', () => import('./source.test')],
   ['insights.test', () => import('./insights.test')],
+  ['serviceMap.test', () => import('./serviceMap.test')],
+  ['tail.test', () => import('./tail.test')],
+  ['tailInsights.test', () => import('./tailInsights.test')],
+  ['localTraces.test', () => import('./localTraces.test')],
+  ['traceFiles.test', () => import('./traceFiles.test')],
 ];
 
 export async function run(): Promise<void> {

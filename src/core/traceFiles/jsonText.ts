@@ -1,0 +1,465 @@
+/**
+ * Reads the JSON values of a trace file: one document, several concatenated (CLI pages, NDJSON,
+ * daemon datagrams one after another), or a broken one. Valid text goes through `JSON.parse`
+ * value by value; only a value that fails it is read again by a tolerant reader that keeps what
+ * can be read (a missing or trailing comma, an unclosed value, a member without a value) and
+ * reports each problem with its line and column. Never throws.
+ */
+
+/** Where a problem is, 1-based line and column and the 0-based character offset. */
+export interface TextPosition {
+  offset: number;
+  line: number;
+  column: number;
+}
+
+export interface JsonTextProblem extends TextPosition {
+  message: string;
+}
+
+export interface JsonTextValue {
+  value: unknown;
+  /** Offset of the value's first character. */
+  start: number;
+  /** True when the value was repaired (some of it may be missing). */
+  repaired: boolean;
+}
+
+export interface JsonTextResult {
+  values: JsonTextValue[];
+  problems: JsonTextProblem[];
+}
+
+/** Maps offsets to lines and columns; built only when a problem must be located. */
+export class LineIndex {
+  private starts: number[] | undefined;
+
+  constructor(private readonly text: string) {}
+
+  position(offset: number): TextPosition {
+    this.starts ??= lineStarts(this.text);
+    const starts = this.starts;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((starts[mid] ?? 0) <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { offset, line: low + 1, column: offset - (starts[low] ?? 0) + 1 };
+  }
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+const MAX_PROBLEMS = 200;
+const MAX_DEPTH = 512;
+
+class ParseAbort extends Error {}
+
+function isSpace(code: number): boolean {
+  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09 || code === 0xfeff;
+}
+
+/**
+ * End (exclusive) of the balanced object or array at `start`, or -1 when it does not close, or a
+ * string in it runs into a raw line break (a truncated line of NDJSON).
+ */
+export function balancedEnd(text: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x22) {
+      i = stringEnd(text, i);
+      if (i < 0) return -1;
+      i -= 1;
+    } else if (code === 0x7b || code === 0x5b) {
+      depth += 1;
+    } else if (code === 0x7d || code === 0x5d) {
+      depth -= 1;
+      if (depth === 0) return i + 1;
+      if (depth < 0) return -1;
+    }
+  }
+  return -1;
+}
+
+/** End (exclusive) of the string starting at the quote `start`, or -1 if a line break or the end comes first. */
+function stringEnd(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x5c) i += 1;
+    else if (code === 0x22) return i + 1;
+    else if (code === 0x0a || code === 0x0d) return -1;
+  }
+  return -1;
+}
+
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const WORD = /true|false|null/y;
+
+/** The tolerant reader of one top-level value; problems go to the shared list. */
+class TolerantReader {
+  pos: number;
+  repaired = false;
+  /**
+   * Set when a new top-level value starts on a line of its own inside this one (a truncated line
+   * of NDJSON): every level returns what it has read so far, and reading resumes there.
+   */
+  unwinding = false;
+
+  constructor(
+    private readonly text: string,
+    start: number,
+    private readonly report: (offset: number, message: string) => void,
+  ) {
+    this.pos = start;
+  }
+
+  readTop(): unknown {
+    return this.value(0);
+  }
+
+  private problem(offset: number, message: string): void {
+    this.repaired = true;
+    this.report(offset, message);
+  }
+
+  private skipSpace(): void {
+    const { text } = this;
+    while (this.pos < text.length && isSpace(text.charCodeAt(this.pos))) this.pos += 1;
+  }
+
+  /** True when `offset` starts a line with `{` or `[`: a new top-level value, not part of this one. */
+  private startsTopLevelLine(offset: number): boolean {
+    const code = this.text.charCodeAt(offset);
+    return offset > 0 && (code === 0x7b || code === 0x5b) && this.text.charCodeAt(offset - 1) === 0x0a;
+  }
+
+  private value(depth: number): unknown {
+    this.skipSpace();
+    const { text } = this;
+    if (this.pos >= text.length) {
+      this.problem(this.pos, 'the file ends where a value was expected');
+      throw new ParseAbort();
+    }
+    if (depth > MAX_DEPTH) {
+      this.problem(this.pos, `values are nested more than ${MAX_DEPTH} deep`);
+      throw new ParseAbort();
+    }
+    const code = text.charCodeAt(this.pos);
+    if (code === 0x7b) return this.object(depth + 1);
+    if (code === 0x5b) return this.array(depth + 1);
+    if (code === 0x22) return this.string();
+    if (code === LEFT_QUOTE) return this.typographicString();
+    NUMBER.lastIndex = this.pos;
+    const number = NUMBER.exec(text);
+    if (number !== null) {
+      this.pos += number[0].length;
+      return Number(number[0]);
+    }
+    WORD.lastIndex = this.pos;
+    const word = WORD.exec(text);
+    if (word !== null) {
+      this.pos += word[0].length;
+      return word[0] === 'null' ? null : word[0] === 'true';
+    }
+    this.problem(this.pos, `expected a value but found ${describeChar(text, this.pos)}`);
+    throw new ParseAbort();
+  }
+
+  private string(): string {
+    const start = this.pos;
+    const end = stringEnd(this.text, start);
+    if (end < 0) {
+      // Keep the text up to the line break: a truncated line still names its fields.
+      const lineEnd = this.text.slice(start).search(/[\r\n]|$/) + start;
+      this.problem(start, 'a string is not closed before the end of its line');
+      this.pos = lineEnd;
+      return safeString(this.text.slice(start + 1, lineEnd));
+    }
+    this.pos = end;
+    return safeString(this.text.slice(start + 1, end - 1));
+  }
+
+  /** Text pasted through a word processor: “value”. Read as a string, and reported. */
+  private typographicString(): string {
+    const start = this.pos;
+    const end = this.text.indexOf(String.fromCharCode(RIGHT_QUOTE), start + 1);
+    const lineEnd = this.text.slice(start).search(/[\r\n]|$/) + start;
+    this.problem(start, 'typographic quotes “ ” instead of "');
+    const close = end < 0 || end > lineEnd ? lineEnd : end;
+    this.pos = close === end ? end + 1 : lineEnd;
+    return this.text.slice(start + 1, close);
+  }
+
+  private object(depth: number): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const open = this.pos;
+    this.pos += 1;
+    let first = true;
+    for (;;) {
+      this.skipSpace();
+      const { text } = this;
+      if (this.pos >= text.length) {
+        this.problem(open, 'an object is not closed before the end of the file');
+        return out;
+      }
+      const code = text.charCodeAt(this.pos);
+      if (code === 0x7d) {
+        this.pos += 1;
+        return out;
+      }
+      if (!first) {
+        if (code === 0x2c) {
+          this.pos += 1;
+          this.skipSpace();
+          if (text.charCodeAt(this.pos) === 0x7d) {
+            this.problem(this.pos - 1, 'a trailing comma before }');
+            this.pos += 1;
+            return out;
+          }
+        } else if (this.startsTopLevelLine(this.pos)) {
+          this.problem(open, 'an object is not closed before the next value starts');
+          this.unwinding = true;
+          return out;
+        } else if (code === 0x22 || code === LEFT_QUOTE) {
+          this.problem(this.pos, 'a comma is missing before this member');
+        } else {
+          this.problem(this.pos, `expected , or } but found ${describeChar(text, this.pos)}`);
+          if (code === 0x5d) this.pos += 1;
+          if (!this.skipTo()) return out;
+          continue;
+        }
+      }
+      first = false;
+      this.member(out, depth);
+      if (this.unwinding) return out;
+    }
+  }
+
+  private member(out: Record<string, unknown>, depth: number): void {
+    this.skipSpace();
+    const { text } = this;
+    const quote = text.charCodeAt(this.pos);
+    if (quote !== 0x22 && quote !== LEFT_QUOTE) {
+      this.problem(this.pos, `expected a member name in double quotes but found ${describeChar(text, this.pos)}`);
+      this.skipTo();
+      return;
+    }
+    const key = quote === 0x22 ? this.string() : this.typographicString();
+    this.skipSpace();
+    if (text.charCodeAt(this.pos) !== 0x3a) {
+      this.problem(this.pos, `expected : after "${key.slice(0, 40)}" but found ${describeChar(text, this.pos)}`);
+      this.skipTo();
+      return;
+    }
+    this.pos += 1;
+    this.skipSpace();
+    const code = text.charCodeAt(this.pos);
+    if (code === 0x2c || code === 0x7d) {
+      this.problem(this.pos, `"${key.slice(0, 40)}" has no value`);
+      return;
+    }
+    try {
+      const value = this.value(depth);
+      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    } catch (error) {
+      if (!(error instanceof ParseAbort)) throw error;
+      this.skipTo();
+    }
+  }
+
+  private array(depth: number): unknown[] {
+    const out: unknown[] = [];
+    const open = this.pos;
+    this.pos += 1;
+    let first = true;
+    for (;;) {
+      this.skipSpace();
+      const { text } = this;
+      if (this.pos >= text.length) {
+        this.problem(open, 'an array is not closed before the end of the file');
+        return out;
+      }
+      const code = text.charCodeAt(this.pos);
+      if (code === 0x5d) {
+        this.pos += 1;
+        return out;
+      }
+      if (!first) {
+        if (code === 0x2c) {
+          this.pos += 1;
+          this.skipSpace();
+          if (text.charCodeAt(this.pos) === 0x5d) {
+            this.problem(this.pos - 1, 'a trailing comma before ]');
+            this.pos += 1;
+            return out;
+          }
+        } else if (this.startsTopLevelLine(this.pos) && depth === 1) {
+          this.problem(open, 'an array is not closed before the next value starts');
+          this.unwinding = true;
+          return out;
+        } else if (startsValue(code)) {
+          this.problem(this.pos, 'a comma is missing before this item');
+        } else {
+          this.problem(this.pos, `expected , or ] but found ${describeChar(text, this.pos)}`);
+          if (code === 0x7d) this.pos += 1;
+          if (!this.skipTo()) return out;
+          continue;
+        }
+      }
+      first = false;
+      try {
+        out.push(this.value(depth));
+      } catch (error) {
+        if (!(error instanceof ParseAbort)) throw error;
+        if (!this.skipTo()) return out;
+      }
+      if (this.unwinding) return out;
+    }
+  }
+
+  /**
+   * Skips a broken member or item: moves to the next `,` or closing bracket of the value being
+   * read, past nested values and strings. False when the text ends first or a new top-level value
+   * starts (then `unwinding` is set).
+   */
+  private skipTo(): boolean {
+    const { text } = this;
+    let nested = 0;
+    while (this.pos < text.length) {
+      const code = text.charCodeAt(this.pos);
+      if (code === 0x22) {
+        const end = stringEnd(text, this.pos);
+        this.pos = end < 0 ? this.pos + 1 : end;
+        continue;
+      }
+      if (nested === 0 && this.startsTopLevelLine(this.pos)) {
+        this.unwinding = true;
+        return false;
+      }
+      if (code === 0x7b || code === 0x5b) nested += 1;
+      else if (code === 0x7d || code === 0x5d) {
+        if (nested === 0) return true;
+        nested -= 1;
+      } else if (code === 0x2c && nested === 0) {
+        return true;
+      }
+      this.pos += 1;
+    }
+    return false;
+  }
+}
+
+const LEFT_QUOTE = 0x201c;
+const RIGHT_QUOTE = 0x201d;
+
+/** `{ [ " “ - 0-9 t f n`: characters a JSON value (or a typographic string) starts with. */
+function startsValue(code: number): boolean {
+  return code === 0x7b || code === 0x5b || code === 0x22 || code === LEFT_QUOTE || code === 0x2d || (code >= 0x30 && code <= 0x39) || code === 0x74 || code === 0x66 || code === 0x6e;
+}
+
+function safeString(body: string): string {
+  try {
+    return JSON.parse(`"${body}"`) as string;
+  } catch {
+    // Bad escapes: keep the characters as written.
+    return body.replace(/\\(["\\/])/g, '$1');
+  }
+}
+
+function describeChar(text: string, offset: number): string {
+  if (offset >= text.length) return 'the end of the file';
+  const char = text[offset] ?? '';
+  const code = char.charCodeAt(0);
+  if (code === 0x201c || code === 0x201d) return `a typographic quote ${char} (use ")`;
+  if (code < 0x20) return `a control character (U+${code.toString(16).padStart(4, '0')})`;
+  return `'${char}'`;
+}
+
+/** The daemon's header and body are separated by a newline; the AWS docs print it as `\n`. */
+function skipSeparators(text: string, pos: number): number {
+  let i = pos;
+  for (;;) {
+    while (i < text.length && (isSpace(text.charCodeAt(i)) || text.charCodeAt(i) === 0x2c)) i += 1;
+    if (text.charCodeAt(i) === 0x5c && text.charCodeAt(i + 1) === 0x6e) {
+      i += 2;
+      continue;
+    }
+    return i;
+  }
+}
+
+/** Start of the next line that begins with `{`, `[` or `"`, after `from`; the text length if none. */
+function nextValueLine(text: string, from: number): number {
+  for (let i = text.indexOf('\n', from); i !== -1; i = text.indexOf('\n', i + 1)) {
+    const code = text.charCodeAt(i + 1);
+    if (code === 0x7b || code === 0x5b || code === 0x22) return i + 1;
+  }
+  return text.length;
+}
+
+/** Every JSON value in `text`, in order, with the problems met on the way. Never throws. */
+export function readJsonValues(text: string): JsonTextResult {
+  const lines = new LineIndex(text);
+  const problems: JsonTextProblem[] = [];
+  let dropped = 0;
+  const report = (offset: number, message: string): void => {
+    if (problems.length < MAX_PROBLEMS) problems.push({ ...lines.position(offset), message });
+    else dropped += 1;
+  };
+  const values: JsonTextValue[] = [];
+  let pos = skipSeparators(text, 0);
+  // The common case, one valid document, costs one JSON.parse.
+  const whole = tryParse(text, pos, text.length);
+  if (whole.ok) {
+    return { values: [{ value: whole.value, start: pos, repaired: false }], problems };
+  }
+  while (pos < text.length) {
+    pos = readOne(text, pos, values, report);
+    pos = skipSeparators(text, pos);
+  }
+  if (dropped > 0) problems.push({ ...lines.position(text.length), message: `${dropped} more problems not listed` });
+  return { values, problems };
+}
+
+function readOne(text: string, pos: number, values: JsonTextValue[], report: (offset: number, message: string) => void): number {
+  const code = text.charCodeAt(pos);
+  if (code === 0x7b || code === 0x5b) {
+    const end = balancedEnd(text, pos);
+    if (end > 0) {
+      const parsed = tryParse(text, pos, end);
+      if (parsed.ok) {
+        values.push({ value: parsed.value, start: pos, repaired: false });
+        return end;
+      }
+    }
+  }
+  if (code === 0x7b || code === 0x5b || code === 0x22) {
+    const reader = new TolerantReader(text, pos, report);
+    try {
+      const value = reader.readTop();
+      values.push({ value, start: pos, repaired: reader.repaired });
+      return Math.max(reader.pos, pos + 1);
+    } catch (error) {
+      if (error instanceof ParseAbort) return nextValueLine(text, reader.pos);
+      throw error;
+    }
+  }
+  report(pos, `expected a JSON object or array but found ${describeChar(text, pos)}`);
+  return nextValueLine(text, pos);
+}
+
+function tryParse(text: string, start: number, end: number): { ok: true; value: unknown } | { ok: false } {
+  if (start >= end) return { ok: false };
+  try {
+    return { ok: true, value: JSON.parse(start === 0 && end === text.length ? text : text.slice(start, end)) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
