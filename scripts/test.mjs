@@ -126,6 +126,15 @@ async function integrationLane() {
 
 mkdirSync(runDir, { recursive: true });
 const started = Date.now();
+// The browser lanes need Debian's Chromium and code-server: install them when missing, so
+// `npm test` alone works on a fresh machine (the script does nothing when both are there).
+if ((lanes.includes('webview') || lanes.includes('integration')) && process.env.SLENS_SKIP_SETUP !== '1') {
+  console.log('\n── set-up (Chromium, code-server: installed only when missing)');
+  if ((await run('bash', ['scripts/setup-test-machine.sh'])) !== 0) {
+    failed += 1;
+    failures.push('set-up of Chromium and code-server (scripts/setup-test-machine.sh; needs apt-get as root or sudo)');
+  }
+}
 for (const lane of lanes) {
   switch (lane) {
     case 'static':

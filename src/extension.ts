@@ -32,7 +32,7 @@ import { TraceSources } from './host/timeline/traceSources';
 import { LocalTraceService } from './host/local/localTraceService';
 import { LocalStatusBar } from './host/local/localStatusBar';
 import { registerLocalCommands } from './host/local/localCommands';
-import { localInvokeErrorFrames } from './host/local/localEvidence';
+import { localEvidenceLookup } from './host/local/localEvidence';
 import { registerTimelinePanelSerializer } from './host/timeline/timelinePanelSerializer';
 import { TimelinePanels } from './host/timeline/timelinePanels';
 import { TraceQuery } from './host/traces/traceQuery';
@@ -90,7 +90,7 @@ function compose(owned: IDisposable[], logger: Logger, context: vscode.Extension
   // it is disposed after them.
   const sourceLog = logger.for('source');
   const evidence = own(new InvocationEvidence(connections, sourceLog));
-  const navigator = own(new SourceNavigator({ index: projectIndex, evidence, config, log: sourceLog, localEvidence: (trace, requestId) => (local.has(trace.id) ? { frames: localInvokeErrorFrames(local.logs(trace.id), requestId) } : undefined) }));
+  const navigator = own(new SourceNavigator({ index: projectIndex, evidence, config, log: sourceLog, localEvidence: localEvidenceLookup(local) }));
   const openLogFrame: TimelinePanelDeps['openLogFrame'] = async (trace, functionSpanId, frames, frameIndex) => {
     await runner.run('serverlessLens.openLogFrame', () => navigator.openStackFrame(trace, functionSpanId, frames, frameIndex), []);
   };
@@ -99,7 +99,7 @@ function compose(owned: IDisposable[], logger: Logger, context: vscode.Extension
   own(registerTimelinePanelSerializer(panels, logger.for('timeline')));
   // Trace files: the Trace File editor shows a file's trace in the same timeline; export writes
   // the raw documents of a file, the local store or AWS. "Go to source" finds file traces first.
-  const traceFiles = registerTraceFiles({ runner, panels, timeline: timelineDeps, connections, loadTrace: (id, signal) => source.load(id, signal), log: logger.for('files') });
+  const traceFiles = registerTraceFiles({ runner, panels, timeline: timelineDeps, connections, loadTrace: (id, signal) => source.load(id, signal), localDocuments: (id) => local.documents(id), log: logger.for('files') });
   owned.push(...traceFiles.disposables);
   const traces: Pick<TraceSources, 'load'> = { load: (id, signal, prefer) => Promise.resolve(traceFiles.files.loaded(id) ?? source.load(id, signal, prefer)) };
 
@@ -132,7 +132,8 @@ function compose(owned: IDisposable[], logger: Logger, context: vscode.Extension
   // Inline results at handlers, stack marks and alert rules, fed by the tails.
   const tailInsights = own(registerTailInsights({ feed: tails, projectIndex, navigator, config, logger }));
   // The service map: idle until opened; draws what the Traces view lists.
-  const map = registerServiceMap({ extensionUri: context.extensionUri, tree, query, connections, runner, projectIndex, log: logger.for('map') });
+  // A timeline shown by any means highlights its trace's path on the map (read as the timeline reads it).
+  const map = registerServiceMap({ extensionUri: context.extensionUri, tree, query, connections, runner, projectIndex, log: logger.for('map'), timelines: panels, loadTrace: (id, signal) => traces.load(id, signal) });
   owned.push(...map.disposables);
   return withServiceMapTestApi(withTraceFilesTestApi(withTailInsightsTestApi(withTailTestApi(createExtensionApi(tree, panels, { local }), { tails, tailStatus }), tailInsights), traceFiles.files), map.controller);
 }

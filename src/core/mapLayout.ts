@@ -40,6 +40,10 @@ export const ELK_OPTIONS: Readonly<Record<string, string>> = {
   'elk.spacing.nodeNode': String(NODE_SPACING),
   'elk.layered.spacing.nodeNodeBetweenLayers': String(LAYER_SPACING),
   'elk.spacing.componentComponent': String(NODE_SPACING * 2),
+  // The page draws its own curves between the boxes, so ELK's edge routes are never used: the
+  // cheapest router (straight polylines) takes about a sixth less time than the default
+  // orthogonal one on 200 and 500 nodes, with as many crossings (the bench's generated graphs).
+  'elk.edgeRouting': 'POLYLINE',
 };
 
 /**

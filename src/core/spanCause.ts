@@ -19,8 +19,15 @@ function readStack(exception: JsonRecord): StackFrame[] {
     }
     const path = readString(frame, 'path');
     const line = readLooseNumber(frame, 'line');
+    const column = readLooseNumber(frame, 'column');
     const label = readString(frame, 'label');
-    frames.push({ ...(path === undefined ? {} : { path }), ...(line === undefined ? {} : { line }), ...(label === undefined ? {} : { label }) });
+    frames.push({
+      ...(path === undefined ? {} : { path }),
+      ...(line === undefined ? {} : { line }),
+      // Not an X-Ray field: only documents mapped from OTLP (`core/otlp/otlpToXray.ts`) carry it.
+      ...(column !== undefined && Number.isInteger(column) && column > 0 ? { column } : {}),
+      ...(label === undefined ? {} : { label }),
+    });
   }
   return frames;
 }

@@ -15,7 +15,7 @@ export interface ParsedFrame {
   /** A filesystem path (`file://` URLs are converted) or a pseudo path such as `node:internal/…`. */
   path: string;
   line?: number;
-  /** Absent on X-Ray frames and Python frames. */
+  /** Absent on Python frames and on X-Ray frames (unless mapped from an OpenTelemetry stack trace). */
   column?: number;
   /** The function as printed (`handler`, `Runtime.handler`, `new Order`), without `async `. */
   label?: string;
@@ -69,7 +69,8 @@ export function framesOfLogStack(stack: readonly string[]): ParsedFrame[] {
 
 /**
  * Frames of an X-Ray exception. X-Ray keeps `path`, `line` and `label` but drops the column, so
- * minified bundles need other evidence to resolve (see `sourceMapResolver.resolveLine`).
+ * minified bundles need other evidence to resolve (see `sourceMapResolver.resolveLine`); frames
+ * mapped from an OpenTelemetry stack trace keep theirs (`StackFrame.column`) and resolve exactly.
  * The Node SDK records ESM frames as `path: "file"` with no line; such frames stay unresolvable.
  */
 export function framesFromXRayException(exception: SpanException): ParsedFrame[] {
@@ -79,7 +80,8 @@ export function framesFromXRayException(exception: SpanException): ParsedFrame[]
     if (typeof entry !== 'object' || entry === null || typeof entry.path !== 'string' || entry.path.trim() === '') continue;
     const label = typeof entry.label === 'string' ? stripAsync(entry.label) : undefined;
     const line = typeof entry.line === 'number' ? entry.line : undefined;
-    frames.push(makeFrame(entry.path, 'xray', { ...(line !== undefined ? { line } : {}), ...(label ? { label } : {}) }));
+    const column = typeof entry.column === 'number' ? entry.column : undefined;
+    frames.push(makeFrame(entry.path, 'xray', { ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}), ...(label ? { label } : {}) }));
   }
   return frames;
 }

@@ -10,12 +10,15 @@ import type { TailViewLine } from '../shared/tailMessages';
 import { traceIdsIn } from './lambdaLogParser';
 import { isPlatformKind, reportSummary } from './traceLogView';
 
-/** The fields of a tailed line this module reads (structurally `host/tail/tailFeed.ts` TailLine). */
+/** A tailed log event, parsed (the host's `TailLine` adds when it arrived). */
 export interface TailLineInput {
+  /** Increasing within a session; identifies the line for `revealLine`. */
   seq: number;
+  /** Epoch ms of the event. */
   timestamp: number;
   logGroupName: string;
   logStream: string;
+  /** The tailed function whose log group this is, when known. */
   functionName?: string;
   parsed: ParsedLogLine;
 }

@@ -25,6 +25,7 @@ export function createExtensionApi(tree: TracesTreeProvider, panels: TimelinePan
       traceRowsBySource: () => tree.snapshotBySource(),
       localReceivers: () => localSnapshot(local),
       timeline: (traceId) => panels.snapshot(traceId),
+      tracesRefreshes: () => tree.refreshCounts(),
     },
   };
 }

@@ -87,8 +87,14 @@ async function throughSourceMap(frame: ParsedFrame, path: string, context: Frame
   // `/var/task/../../etc/x.js` must not climb out of the build output.
   if (!isInside(bundle, [buildDir])) return { frame, why: `${path} is outside the function's build output` };
   const line = frame.line ?? 1;
-  const result = await context.store.resolve(bundle, line, frame.column, frame.column === undefined ? evidenceFor(frame, position, context.evidenceFrames ?? []) : undefined);
-  if (!result.resolution) return { frame, why: result.why ?? 'no mapping' };
+  // Best first: the exact (line, column) mapping when the frame has a column; else (or when that
+  // position has no mapping) the line's candidates weighed by the log stack's columns, then the label.
+  let result = frame.column !== undefined ? await context.store.resolve(bundle, line, frame.column) : undefined;
+  if (result?.resolution === undefined) {
+    const exactWhy = result?.why;
+    result = await context.store.resolve(bundle, line, undefined, evidenceFor(frame, position, context.evidenceFrames ?? []));
+    if (!result.resolution) return { frame, why: [...new Set([exactWhy, result.why ?? 'no mapping'].filter((part) => part !== undefined))].join('; ') };
+  }
   const { source, guess, reason, candidates } = result.resolution;
   const file = await toWorkspaceFile(source, context);
   if (!file) return { frame, why: `the source map points to ${source}, which is not a file in the workspace folders` };

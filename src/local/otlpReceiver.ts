@@ -7,15 +7,14 @@
  * documents (`core/otlp/otlpToXray.ts`) filed in the same store as the daemon's datagrams; log
  * records join their trace.
  */
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzip, inflate } from 'node:zlib';
 import { decodeLogsRequestJson, decodeTraceRequestJson, encodeExportResponseJson, encodeStatusJson } from '../core/otlp/otlpJson';
 import { otlpLogsRequestToLines } from '../core/otlp/otlpLogs';
 import { decodeLogsRequestProtobuf, decodeTraceRequestProtobuf, encodeExportResponseProtobuf, encodeStatusProtobuf } from '../core/otlp/otlpProtobuf';
 import { countSpans, otlpTraceRequestToSegmentDocuments } from '../core/otlp/otlpToXray';
 import { OtlpDecodeError } from '../core/otlp/otlpTypes';
+import { LocalHttpServer } from './localHttpServer';
 import type { InMemoryLocalTraceStore } from './localTraceStore';
 import { ReceiverStartError } from './receiverErrors';
 import type { BoundAddress } from './udpReceiver';
@@ -59,9 +58,8 @@ function encodingOf(contentType: string | undefined): Encoding | undefined {
 }
 
 export class OtlpReceiver {
-  private server: Server | undefined;
+  private http: LocalHttpServer | undefined;
   private bound: BoundAddress | undefined;
-  private readonly sockets = new Set<Socket>();
   private readonly label = 'OTLP/HTTP receiver';
   private readonly maxBodyBytes: number;
 
@@ -79,52 +77,35 @@ export class OtlpReceiver {
   }
 
   async start(): Promise<BoundAddress> {
-    if (this.server !== undefined) throw new Error('The OTLP receiver is already started');
+    if (this.http !== undefined) throw new Error('The OTLP receiver is already started');
     const host = this.options.host ?? '127.0.0.1';
     const port = this.options.port ?? DEFAULT_OTLP_PORT;
-    const server = createServer((request, response) => this.onRequest(request, response));
+    const http = new LocalHttpServer((request, response) => this.onRequest(request, response));
+    const server = http.server;
     server.requestTimeout = 30_000;
     server.headersTimeout = 10_000;
-    server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
     server.on('clientError', (_error, socket) => {
       // Garbage instead of HTTP: answer 400 when possible, never crash.
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
       else socket.destroy();
     });
-    this.server = server;
+    this.http = http;
     try {
-      await new Promise<void>((resolve, reject) => {
-        const onError = (error: Error): void => reject(new ReceiverStartError('otlp', host, port, this.options.setting ?? 'serverlessLens.local.otlpAddress', error));
-        server.once('error', onError);
-        server.listen({ host, port, exclusive: true }, () => {
-          server.removeListener('error', onError);
-          resolve();
-        });
-      });
+      this.bound = await http.listen(host, port, (error) => new ReceiverStartError('otlp', host, port, this.options.setting ?? 'serverlessLens.local.otlpAddress', error));
     } catch (error) {
-      this.server = undefined;
-      server.close();
+      this.http = undefined;
       throw error;
     }
     server.on('error', (error) => this.options.store.log('error', `${this.label}: ${error.message}`));
-    const info = server.address();
-    this.bound = typeof info === 'object' && info !== null ? { host: info.address, port: info.port } : { host, port };
     this.options.store.log('info', `${this.label} listening on ${this.endpoint ?? formatHostPort(this.bound)} (/v1/traces, /v1/logs)`);
     return { ...this.bound };
   }
 
   async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (server === undefined) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of this.sockets) socket.destroy();
-      this.sockets.clear();
-    });
+    const http = this.http;
+    this.http = undefined;
+    if (http === undefined) return;
+    await http.close();
     if (this.bound !== undefined) this.options.store.log('info', `${this.label} on ${formatHostPort(this.bound)} stopped`);
     this.bound = undefined;
   }

@@ -6,9 +6,8 @@
  * log connection errors and fall back to their local rule (1 request a second and 5 %), which
  * hides most local requests. Best effort: the receivers run without it if the TCP port is taken.
  */
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LocalHttpServer } from './localHttpServer';
 import type { BoundAddress } from './udpReceiver';
 
 const RULE_NAME = 'Default';
@@ -51,42 +50,25 @@ function reportedRules(body: string): string[] {
 }
 
 export class SamplingEndpoint {
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
+  private http: LocalHttpServer | undefined;
   private readonly createdAt = Math.floor(Date.now() / 1000);
   /** Requests answered, for tests and the log. */
   answered = 0;
 
   async start(host: string, port: number): Promise<BoundAddress> {
-    const server = createServer((request, response) => this.onRequest(request, response));
-    server.requestTimeout = 10_000;
-    server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
-    server.on('clientError', (_error, socket) => socket.destroy());
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host, port, exclusive: true }, () => {
-        server.removeListener('error', reject);
-        resolve();
-      });
-    });
-    server.on('error', () => undefined);
-    this.server = server;
-    const info = server.address();
-    return typeof info === 'object' && info !== null ? { host: info.address, port: info.port } : { host, port };
+    const http = new LocalHttpServer((request, response) => this.onRequest(request, response));
+    http.server.requestTimeout = 10_000;
+    http.server.on('clientError', (_error, socket) => socket.destroy());
+    const bound = await http.listen(host, port);
+    http.server.on('error', () => undefined);
+    this.http = http;
+    return bound;
   }
 
   async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (server === undefined) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of this.sockets) socket.destroy();
-      this.sockets.clear();
-    });
+    const http = this.http;
+    this.http = undefined;
+    await http?.close();
   }
 
   private onRequest(request: IncomingMessage, response: ServerResponse): void {

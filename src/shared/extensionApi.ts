@@ -55,6 +55,8 @@ export interface ServerlessLensTestApi {
   localReceivers(): LocalReceiversSnapshot;
   /** The open timeline of `traceId`, if any. */
   timeline(traceId: string): TimelineSnapshot | undefined;
+  /** How often the Traces view was redrawn since activation: in all, from the root, and its Local group (plus the Local redraws skipped as unchanged). */
+  tracesRefreshes?(): TracesRefreshCounts;
   /** Lines every open tail holds, oldest first (`receivedAt`: when the extension parsed the event). */
   tailLines?(): TailLineSnapshot[];
   /** The open tails: state, functions, lines posted to their views, and the status bar text. */
@@ -85,6 +87,10 @@ export interface ServiceMapSnapshot {
   traceCount: number;
   selected?: { kind: 'node' | 'edge'; id: string };
   highlightedTraceId?: string;
+  /** While the Traces view lists Local and AWS traces: the scope drawn and each side's count. */
+  scope?: { scope: 'all' | 'local' | 'aws'; local: number; aws: number };
+  /** The source line above the map, e.g. `Local receivers`. */
+  sourceLabel?: string;
 }
 
 export interface TraceFileSnapshot {
@@ -126,6 +132,13 @@ export interface TailSessionSnapshot {
   postedLines: number;
   lastPostedAt?: number;
   statusBarText?: string;
+}
+
+export interface TracesRefreshCounts {
+  total: number;
+  root: number;
+  local: number;
+  localSkipped: number;
 }
 
 export interface ServerlessLensApi {

@@ -37,6 +37,21 @@ export type CollapseRule = { kind: 'type'; value: ServiceType } | { kind: 'prefi
 
 export type MapSelection = { kind: 'node' | 'edge'; id: string };
 
+/** Which listed traces the map draws when the Traces view lists Local and AWS traces side by side. */
+export type MapScope = 'all' | 'local' | 'aws';
+
+export const MAP_SCOPES: readonly MapScope[] = ['all', 'local', 'aws'];
+
+/**
+ * Sent with a graph only while the Traces view shows both a Local and an AWS group: the scope
+ * drawn, and how many listed traces each side has (the page shows the scope control then).
+ */
+export interface MapScopeInfo {
+  scope: MapScope;
+  local: number;
+  aws: number;
+}
+
 /**
  * The only state the webview persists with `setState` (UI state, never graph data): the
  * serializer revives the panel with it and the host sends it back with the first graph.
@@ -49,6 +64,8 @@ export interface MapViewState {
   search?: string;
   collapsed?: CollapseRule[];
   legend?: boolean;
+  /** The scope chosen with the scope control (kept even while the control is not shown). */
+  scope?: MapScope;
 }
 
 export type HostToMapMessage =
@@ -66,6 +83,8 @@ export type HostToMapMessage =
       notes: string[];
       /** UI state to restore (after a reload), sent with the first graph only. */
       restore?: MapViewState;
+      /** Present while the Traces view lists both Local and AWS traces. */
+      scope?: MapScopeInfo;
     }
   /** The path of a trace to highlight; `traceId` undefined clears it. */
   | { type: 'highlight'; traceId?: string; nodeIds: string[]; edgeIds: string[] };
@@ -88,7 +107,9 @@ export type MapToHostMessage =
   /** List the failing traces of an edge (or of the edges a grouped edge stands for) in a quick pick. */
   | { type: 'edgeFailures'; edgeIds: string[] }
   /** `data`: SVG text, or a PNG as base64 (no `data:` prefix). The host asks where to save it. */
-  | { type: 'export'; format: ExportFormat; data: string };
+  | { type: 'export'; format: ExportFormat; data: string }
+  /** The scope control: draw the Local traces, the AWS ones, or all of them. */
+  | { type: 'scope'; scope: MapScope };
 
 /** Ids are `${type}:${name}` built from trace data; anything longer is not one of ours. */
 export const MAX_MAP_ID = 2_000;
@@ -97,6 +118,10 @@ export const MAX_EXPORT_CHARS = 64 * 1024 * 1024;
 
 /** A group stands for at most this many nodes or edges in one message. */
 export const MAX_MAP_IDS = 1_000;
+
+export function isMapScope(value: unknown): value is MapScope {
+  return value === 'all' || value === 'local' || value === 'aws';
+}
 
 function isId(value: unknown): value is string {
   return typeof value === 'string' && value !== '' && value.length <= MAX_MAP_ID;
@@ -158,6 +183,8 @@ export function parseMapToHost(raw: unknown): MapToHostMessage | undefined {
       return isIdList(message.edgeIds) ? { type: 'edgeFailures', edgeIds: [...message.edgeIds] } : undefined;
     case 'export':
       return parseExport(message);
+    case 'scope':
+      return isMapScope(message.scope) ? { type: 'scope', scope: message.scope } : undefined;
     default:
       return undefined;
   }
@@ -228,5 +255,6 @@ export function parseMapViewState(raw: unknown): MapViewState | undefined {
       .filter((rule): rule is CollapseRule => rule !== undefined);
   }
   if (typeof state.legend === 'boolean') result.legend = state.legend;
+  if (isMapScope(state.scope)) result.scope = state.scope;
   return result;
 }

@@ -10,6 +10,7 @@
  * goes through `parseTailToHost` first: the webview is an untrusted boundary.
  */
 import type { LogLevel, LogLineKind } from './logModel';
+import { asMessage, isBoundedString, isIndex } from './messageParsing';
 
 /** One tailed log event as the view shows it. */
 export interface TailViewLine {
@@ -109,17 +110,13 @@ const MAX_COPY = 4_000_000;
 /** Bound of frame indexes (as the timeline's). */
 const MAX_FRAME_INDEX = 10_000;
 
-function isSeq(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-
 /**
  * Validates a message from the tail webview. Returns `undefined` for anything that is not exactly
  * one of the known shapes, so the host can drop it (and log it) without further checks.
  */
 export function parseTailToHost(raw: unknown): TailToHostMessage | undefined {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
-  const message = raw as Record<string, unknown>;
+  const message = asMessage(raw);
+  if (message === undefined) return undefined;
   switch (message.type) {
     case 'ready':
     case 'clear':
@@ -127,16 +124,15 @@ export function parseTailToHost(raw: unknown): TailToHostMessage | undefined {
     case 'restart':
       return { type: message.type };
     case 'setFilter':
-      return typeof message.text === 'string' && message.text.length <= MAX_FILTER_LENGTH ? { type: 'setFilter', text: message.text } : undefined;
+      return isBoundedString(message.text, MAX_FILTER_LENGTH) ? { type: 'setFilter', text: message.text } : undefined;
     case 'openTrace':
-      return isSeq(message.seq) ? { type: 'openTrace', seq: message.seq } : undefined;
+      return isIndex(message.seq) ? { type: 'openTrace', seq: message.seq } : undefined;
     case 'openFrame': {
       const { seq, frameIndex } = message;
-      const isFrame = typeof frameIndex === 'number' && Number.isSafeInteger(frameIndex) && frameIndex >= 0 && frameIndex < MAX_FRAME_INDEX;
-      return isSeq(seq) && isFrame ? { type: 'openFrame', seq, frameIndex } : undefined;
+      return isIndex(seq) && isIndex(frameIndex, MAX_FRAME_INDEX) ? { type: 'openFrame', seq, frameIndex } : undefined;
     }
     case 'copy':
-      return typeof message.text === 'string' && message.text.length <= MAX_COPY ? { type: 'copy', text: message.text } : undefined;
+      return isBoundedString(message.text, MAX_COPY) ? { type: 'copy', text: message.text } : undefined;
     default:
       return undefined;
   }

@@ -12,6 +12,7 @@ import type { TimelineRows, TimelineTraceHeader } from './timelineRows';
 import type { Span } from './traceModel';
 import type { TimelineInvocation, TimelineLogLine, TimelineLogsState } from './timelineLogs';
 import { MAX_LOG_LINES } from './timelineLogs';
+import { asMessage, isBoundedString, isIndex } from './messageParsing';
 
 /** The panel's webview type, also used by the serializer that restores it after a reload. */
 export const TIMELINE_VIEW_TYPE = 'serverlessLens.traceTimeline';
@@ -113,22 +114,14 @@ const MAX_ID = 200;
 /** Bound of exception and frame indexes: far above any real stack, small enough to be cheap. */
 export const MAX_INDEX = 10_000;
 
-function isShortString(value: unknown, max = MAX_TEXT): value is string {
-  return typeof value === 'string' && value.length <= max;
-}
-
 /** A span id the host can look up: non-empty and at most `MAX_ID` characters. */
 function isSpanId(value: unknown): value is string {
-  return isShortString(value, MAX_ID) && value !== '';
-}
-
-function isIndex(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value < MAX_INDEX;
+  return isBoundedString(value, MAX_ID) && value !== '';
 }
 
 function parseOpenFrame(message: Record<string, unknown>): TimelineToHostMessage | undefined {
   const { spanId, exceptionIndex, frameIndex } = message;
-  if (!isSpanId(spanId) || !isIndex(exceptionIndex) || !isIndex(frameIndex)) {
+  if (!isSpanId(spanId) || !isIndex(exceptionIndex, MAX_INDEX) || !isIndex(frameIndex, MAX_INDEX)) {
     return undefined;
   }
   return { type: 'openFrame', spanId, exceptionIndex, frameIndex };
@@ -137,8 +130,7 @@ function parseOpenFrame(message: Record<string, unknown>): TimelineToHostMessage
 function parseOpenLogFrame(message: Record<string, unknown>): TimelineToHostMessage | undefined {
   const { lineIndex, frameIndex } = message;
   // Line indexes go up to MAX_LOG_LINES, frame indexes up to MAX_INDEX.
-  const isLineIndex = typeof lineIndex === 'number' && Number.isSafeInteger(lineIndex) && lineIndex >= 0 && lineIndex < MAX_LOG_LINES;
-  return isLineIndex && isIndex(frameIndex) ? { type: 'openLogFrame', lineIndex, frameIndex } : undefined;
+  return isIndex(lineIndex, MAX_LOG_LINES) && isIndex(frameIndex, MAX_INDEX) ? { type: 'openLogFrame', lineIndex, frameIndex } : undefined;
 }
 
 function parseCopy(message: Record<string, unknown>): TimelineToHostMessage | undefined {
@@ -146,7 +138,7 @@ function parseCopy(message: Record<string, unknown>): TimelineToHostMessage | un
   if (what !== 'traceId' && what !== 'spanId' && what !== 'value' && what !== 'logs') {
     return undefined;
   }
-  return isShortString(message.text, what === 'logs' ? MAX_COPY_LOGS : MAX_TEXT) ? { type: 'copy', text: message.text, what } : undefined;
+  return isBoundedString(message.text, what === 'logs' ? MAX_COPY_LOGS : MAX_TEXT) ? { type: 'copy', text: message.text, what } : undefined;
 }
 
 /**
@@ -154,10 +146,10 @@ function parseCopy(message: Record<string, unknown>): TimelineToHostMessage | un
  * exactly one of the known shapes, so the host can drop it (and log it) without further checks.
  */
 export function parseTimelineToHost(raw: unknown): TimelineToHostMessage | undefined {
-  if (typeof raw !== 'object' || raw === null) {
+  const message = asMessage(raw);
+  if (message === undefined) {
     return undefined;
   }
-  const message = raw as Record<string, unknown>;
   switch (message.type) {
     case 'ready':
       return { type: 'ready' };
@@ -170,7 +162,7 @@ export function parseTimelineToHost(raw: unknown): TimelineToHostMessage | undef
     case 'openLogsInConsole':
       return { type: message.type };
     case 'spanSelected':
-      return isShortString(message.spanId, MAX_ID) ? { type: 'spanSelected', spanId: message.spanId } : undefined;
+      return isBoundedString(message.spanId, MAX_ID) ? { type: 'spanSelected', spanId: message.spanId } : undefined;
     case 'requestSpan':
       // The host looks the id up in a map: an empty or oversized id can only be a bad message.
       return isSpanId(message.spanId) ? { type: 'requestSpan', spanId: message.spanId } : undefined;
@@ -189,22 +181,19 @@ export function parseTimelineToHost(raw: unknown): TimelineToHostMessage | undef
 
 /** Validates a persisted view state handed back by VS Code to the serializer. */
 export function parseTimelineViewState(raw: unknown): TimelineViewState | undefined {
-  if (typeof raw !== 'object' || raw === null) {
-    return undefined;
-  }
-  const state = raw as Record<string, unknown>;
-  if (!isShortString(state.traceId, 200)) {
+  const state = asMessage(raw);
+  if (state === undefined || !isBoundedString(state.traceId, 200)) {
     return undefined;
   }
   const source = state.source === 'local' || state.source === 'file' ? state.source : 'aws';
   const result: TimelineViewState = { traceId: state.traceId, source };
-  if (isShortString(state.selectedSpanId, 200)) {
+  if (isBoundedString(state.selectedSpanId, 200)) {
     result.selectedSpanId = state.selectedSpanId;
   }
   if (Array.isArray(state.collapsedSpanIds)) {
-    result.collapsedSpanIds = state.collapsedSpanIds.filter((id): id is string => isShortString(id, 200)).slice(0, 100_000);
+    result.collapsedSpanIds = state.collapsedSpanIds.filter((id): id is string => isBoundedString(id, 200)).slice(0, 100_000);
   }
-  if (isShortString(state.search, 1000)) {
+  if (isBoundedString(state.search, 1000)) {
     result.search = state.search;
   }
   if (typeof state.scrollTop === 'number' && Number.isFinite(state.scrollTop) && state.scrollTop >= 0) {

@@ -38,10 +38,15 @@ export type ServiceType =
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
-/** One frame of an exception stack as X-Ray records it: no column. */
+/**
+ * One frame of an exception stack. X-Ray records `path`, `line` and `label` only; `column`
+ * (1-based) is set when the producer gave one (an OpenTelemetry `exception.stacktrace`), and is
+ * what pins a frame of a minified one-line bundle to one original line.
+ */
 export interface StackFrame {
   path?: string;
   line?: number;
+  column?: number;
   label?: string;
 }
 

@@ -163,7 +163,7 @@ async function main(): Promise<void> {
       traceToOpen: pickTraceToOpen(expectations.primary.traces),
       sourceApp: sourceApp.expectations,
       // The README's pictures are refreshed on request only, so a test run leaves the tree clean.
-      screenshots: { tracesView: join(screenshotDir, 'traces-view.png'), timeline: join(screenshotDir, 'timeline.png') },
+      screenshots: { tracesView: join(screenshotDir, 'traces-view.png'), timeline: join(screenshotDir, 'timeline.png'), serviceMap: join(screenshotDir, 'service-map.png') },
       failureScreenshot: join(repo, '.test-run/ui-failure.png'),
       log,
     });

@@ -4,14 +4,16 @@
  * check counts as one test. The checks form a chain (each needs the previous one's state), so
  * after the first failure the rest are reported as failed without waiting for their timeouts.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 
 import type { CodeServer } from './codeServer';
 import { workbenchUrl } from './codeServer';
 import type { ExpectedTrace, SourceAppExpectations } from './testEnv';
-import { consoleText, isNoise, newWorkbenchContext, runFromPalette } from './workbenchBrowser';
+import { checkRunner, logWorkbenchErrors, screenshot } from './checkRunner';
+import { newWorkbenchContext, runFromPalette } from './workbenchBrowser';
+import { runMapUiChecks } from './mapUiChecks';
 
 export interface CheckResult {
   name: string;
@@ -29,7 +31,7 @@ export interface UiCheckOptions {
   traceToOpen: string;
   /** The built fixture app in the workspace and its failing traces; without it "Go to source" is not checked. */
   sourceApp?: SourceAppExpectations;
-  screenshots: { tracesView: string; timeline: string };
+  screenshots: { tracesView: string; timeline: string; serviceMap?: string };
   /** Where a screenshot of the page goes when a check fails, to see what went wrong. */
   failureScreenshot: string;
   log: (line: string) => void;
@@ -67,12 +69,6 @@ async function widenSidebar(page: Page, width: number): Promise<void> {
   await page.mouse.down();
   await page.mouse.move(box.x + width, y, { steps: 8 });
   await page.mouse.up();
-}
-
-async function screenshot(page: Page, path: string): Promise<void> {
-  mkdirSync(dirname(path), { recursive: true });
-  await page.mouse.move(0, 0);
-  await page.screenshot({ path });
 }
 
 /**
@@ -175,37 +171,9 @@ export async function runUiChecks(options: UiCheckOptions): Promise<CheckResult[
   const { browser, server, log } = options;
   const context = await newWorkbenchContext(browser);
   const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() !== 'error') return;
-    void consoleText(message).then((text) => {
-      if (!isNoise(text)) log(`workbench error: ${text}`);
-    });
-  });
+  logWorkbenchErrors(page, log);
   const results: CheckResult[] = [];
-  let broken: string | undefined;
-  const check = async (name: string, body: () => Promise<string | void>): Promise<void> => {
-    const full = `UI: ${name}`;
-    if (broken !== undefined) {
-      results.push({ name: full, ok: false, detail: `not run: "${broken}" failed` });
-      log(`  ✗ ${full} (not run: an earlier UI check failed)`);
-      return;
-    }
-    const started = Date.now();
-    try {
-      const detail = await body();
-      results.push({ name: full, ok: true, ...(detail ? { detail } : {}) });
-      log(`  ✓ ${full}${detail ? ` — ${detail}` : ''} (${Date.now() - started} ms)`);
-    } catch (error) {
-      broken = full;
-      const message = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
-      results.push({ name: full, ok: false, detail: message });
-      log(`  ✗ ${full}: ${message}`);
-      await screenshot(page, options.failureScreenshot).then(
-        () => log(`    screenshot of the page: ${options.failureScreenshot}`),
-        () => undefined,
-      );
-    }
-  };
+  const check = checkRunner({ prefix: 'UI', page, results, log, failureScreenshot: options.failureScreenshot });
 
   const url = workbenchUrl(server, { folder: options.folder, extensionDevelopmentPath: options.repo });
 
@@ -290,6 +258,10 @@ export async function runUiChecks(options: UiCheckOptions): Promise<CheckResult[
       await check('the Logs tab of a failing fixture trace shows its Invoke Error line and REPORT summary, and its first frame link opens the line that threw', () => logsTabShowsInvocation(page, options.folder, app.folder, source));
     } else {
       log('  - UI: "Go to source" not checked: the runner passed no source app traces');
+    }
+    // The service map: title button, a click on the fixture app's Lambda node, Go to Handler.
+    if (options.sourceApp !== undefined && options.screenshots.serviceMap !== undefined) {
+      await runMapUiChecks({ page, folder: options.folder, sourceApp: options.sourceApp, screenshot: options.screenshots.serviceMap }, check);
     }
   } finally {
     await context.close().catch(() => undefined);

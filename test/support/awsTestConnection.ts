@@ -3,6 +3,7 @@
  * AWS), a capturing logger, and an `AwsClientFactory` pointed at a local X-Ray server.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { after, before, beforeEach } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsClientFactory } from '../../src/aws/clientFactory';
@@ -104,4 +105,40 @@ export async function startTestConnection(options: LocalXRayServerOptions = {}):
       home.restore();
     },
   };
+}
+
+/**
+ * One test connection for the tests of a suite (or of the file, called at the top level): started
+ * before them, closed after them, and before each test the local server back to its defaults
+ * (request stats, faults, latency), then `reset` for the suite's own settings. The connection is
+ * read through getters, as it exists only once `before` has run.
+ */
+export function useTestConnection(options: LocalXRayServerOptions = {}, reset?: (server: LocalXRayServer, conn: TestConnection) => void): TestConnection {
+  let current: TestConnection | undefined;
+  const live = (): TestConnection => {
+    if (current === undefined) throw new Error('the test connection is used outside the tests of its suite');
+    return current;
+  };
+  const conn: TestConnection = {
+    get server() { return live().server; },
+    get factory() { return live().factory; },
+    get logger() { return live().logger; },
+    get home() { return live().home; },
+    close: () => live().close(),
+  };
+  before(async () => {
+    current = await startTestConnection(options);
+  });
+  after(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  beforeEach(() => {
+    const server = live().server;
+    server.resetStats();
+    server.clearFaults();
+    server.latencyMs = 0;
+    reset?.(server, conn);
+  });
+  return conn;
 }

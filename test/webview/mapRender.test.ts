@@ -5,6 +5,7 @@ import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MapToHostMessage } from '../../src/shared/mapMessages';
 import type { ServiceGraph } from '../../src/shared/serviceGraphModel';
+import { buildServiceGraph } from '../../src/core/serviceGraph/buildServiceGraph';
 import { pathOfTrace } from '../../src/core/serviceGraph/tracePath';
 import { MapHarness } from './mapHarness';
 import { HOSTILE_NAME, sampleGraph, sampleTraces, syntheticGraph } from './mapFixtures';
@@ -44,6 +45,34 @@ describe('service map webview: the sample graph', () => {
     for (const node of SAMPLE.nodes) assert.ok(names.some((n) => n !== null && (n === node.name || (n.endsWith('…') && node.name.startsWith(n.slice(0, -1))))), node.name);
     assert.deepEqual(await harness.cspViolations(), []);
     assert.deepEqual(harness.pageErrors, []);
+  });
+
+  test('Fit keeps every node clear of the legend (and the legend hidden gives the map that room)', async () => {
+    const covered = async (): Promise<string[]> =>
+      harness.page.evaluate(() => {
+        const legend = document.querySelector('.map-legend') as HTMLElement;
+        if (legend.hidden) return [];
+        const l = legend.getBoundingClientRect();
+        return [...document.querySelectorAll('.map-nodes .map-node')]
+          .filter((node) => {
+            const r = node.getBoundingClientRect();
+            return r.left < l.right && l.left < r.right && r.top < l.bottom && l.top < r.bottom;
+          })
+          .map((node) => node.getAttribute('data-id') ?? '');
+      });
+    await harness.page.focus('.map-svg');
+    await harness.page.keyboard.press('f');
+    await harness.frames(2);
+    assert.deepEqual(await covered(), []);
+    const withLegend = await transform();
+    await harness.page.click('button:has-text("Legend")');
+    await harness.page.keyboard.press('f');
+    await harness.frames(2);
+    assert.notEqual(await transform(), withLegend, 'without the legend, Fit uses the whole stage');
+    await harness.page.click('button:has-text("Legend")');
+    await harness.page.keyboard.press('f');
+    await harness.frames(2);
+    assert.equal(await transform(), withLegend);
   });
 
   test('accessible names carry the numbers', async () => {
@@ -107,7 +136,8 @@ describe('service map webview: the sample graph', () => {
     await harness.frames(2);
     const zoomed = await transform();
     assert.notEqual(zoomed, start);
-    const box = await harness.page.locator('.map-svg').boundingBox();
+    // The stage, not the <svg>: the <svg> overhangs the stage so a drag shows painted map.
+    const box = await harness.page.locator('.map-stage').boundingBox();
     assert.ok(box);
     // The top-left corner is background in this small map.
     await harness.page.mouse.move(box.x + 20, box.y + 20);
@@ -235,6 +265,102 @@ describe('service map webview: hostile names, grouping, search, refresh', () => 
     assert.equal(Object.keys(after).length, 48);
     for (const [id, at] of Object.entries(placed)) assert.equal(after[id], at, `${id} did not move`);
     assert.equal(await transform(), view, 'the viewport is kept');
+  });
+});
+
+describe('service map webview: scope control and drag', () => {
+  const scoped = (scope: 'all' | 'local' | 'aws'): { scope: 'all' | 'local' | 'aws'; local: number; aws: number } => ({ scope, local: 2, aws: 3 });
+  const sourceOf = (traces: ReturnType<typeof sampleTraces>): ServiceGraph => buildServiceGraph(traces);
+  const checked = async (): Promise<string[]> => harness.page.$$eval('.map-scope [role="radio"][aria-checked="true"]', (els) => els.map((e) => e.getAttribute('data-scope') ?? ''));
+  const stats = async (): Promise<string> => (await harness.page.textContent('.map-stats')) ?? '';
+
+  before(async () => {
+    harness = await MapHarness.start();
+  });
+  after(async () => harness.close());
+  beforeEach(async () => harness.clearPosted());
+
+  test('without a Local and an AWS group there is no scope control', async () => {
+    await harness.postGraph(SAMPLE);
+    assert.equal(await harness.page.locator('.map-scope').isVisible(), false);
+    assert.doesNotMatch(await stats(), /Local|AWS/);
+    assert.match(await stats(), new RegExp(`^${SAMPLE.traceCount} traces · ${SAMPLE.nodes.length} services`));
+  });
+
+  test('All · Local · AWS: the counts, the choice posted, remembered, and the header says what is drawn', async () => {
+    const layout = await harness.layout(SAMPLE);
+    await harness.post({ type: 'graph', graph: SAMPLE, layout, sourceLabel: 'Local + AWS · default (us-east-1) · Last 15 min', notes: [], scope: scoped('all') });
+    await harness.frames(1);
+    assert.equal(await harness.page.locator('.map-scope').isVisible(), true);
+    assert.deepEqual(await harness.page.$$eval('.map-scope [role="radio"]', (els) => els.map((e) => e.textContent)), ['All 5', 'Local 2', 'AWS 3']);
+    assert.deepEqual(await checked(), ['all']);
+    assert.match(await stats(), new RegExp(`^${SAMPLE.traceCount} traces · Local and AWS · `));
+    await harness.page.click('.map-scope [data-scope="local"]');
+    const posted = await harness.waitForPosted((m) => m.type === 'scope');
+    assert.deepEqual(posted, { type: 'scope', scope: 'local' });
+    assert.deepEqual(await checked(), ['local']);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(((await harness.state()) as { scope?: string }).scope, 'local', 'the choice is in the persisted UI state');
+    // The host answers with the graph of the local traces only.
+    const local = sourceOf(sampleTraces().slice(0, 1));
+    await harness.post({ type: 'graph', graph: local, layout: await harness.layout(local), sourceLabel: 'Local', notes: [], scope: scoped('local') });
+    await harness.frames(1);
+    assert.match(await stats(), new RegExp(`^${local.traceCount} traces? · Local · ${local.nodes.length} services`));
+    // Keyboard: the checked choice is the tab stop; arrows choose the next one.
+    await harness.page.focus('.map-scope [data-scope="local"]');
+    await harness.page.keyboard.press('ArrowRight');
+    assert.deepEqual((await harness.posted()).filter((m) => m?.type === 'scope'), [{ type: 'scope', scope: 'local' }, { type: 'scope', scope: 'aws' }]);
+    assert.equal(await harness.page.evaluate(() => document.activeElement?.getAttribute('data-scope')), 'aws');
+    // The Local group goes away: the control hides, the choice is still remembered.
+    await harness.post({ type: 'graph', graph: SAMPLE, layout, sourceLabel: 'AWS', notes: [] });
+    await harness.frames(1);
+    assert.equal(await harness.page.locator('.map-scope').isVisible(), false);
+    await harness.page.keyboard.press('+');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(((await harness.state()) as { scope?: string }).scope, 'aws');
+  });
+
+  test('a trace outside the scope drawn is said to be so', async () => {
+    const local = sourceOf(sampleTraces().slice(0, 1));
+    await harness.post({ type: 'graph', graph: local, layout: await harness.layout(local), sourceLabel: 'Local', notes: [], scope: scoped('local') });
+    await harness.post({ type: 'highlight', traceId: '1-00000000-000000000000000000000000', nodeIds: ['lambdaFunction:not-drawn'], edgeIds: [] });
+    await harness.frames(1);
+    assert.match((await harness.page.textContent('.map-path-note')) ?? '', /has no service on this map \(drawn: Local\)/);
+    await harness.page.click('.map-path-note button');
+  });
+
+  test('a drag moves the painted map on the compositor and commits the pan on release', async () => {
+    await harness.postGraph(SAMPLE);
+    await harness.page.keyboard.press('f');
+    await harness.frames(2);
+    const before = await transform();
+    const box = await harness.page.locator('.map-stage').boundingBox();
+    assert.ok(box);
+    await harness.page.mouse.move(box.x + 10, box.y + 10);
+    await harness.page.mouse.down();
+    await harness.page.mouse.move(box.x + 60, box.y + 40, { steps: 3 });
+    await harness.frames(2);
+    // Mid-drag: only the <svg>'s CSS transform moved; the map's own transform is untouched.
+    assert.match((await harness.page.evaluate(() => (document.querySelector('.map-svg') as SVGSVGElement).style.transform)) ?? '', /translate\(50px, 30px\)/);
+    assert.equal(await transform(), before);
+    await harness.page.mouse.up();
+    await harness.frames(1);
+    assert.equal(await harness.page.evaluate(() => (document.querySelector('.map-svg') as SVGSVGElement).style.transform), '');
+    const [x0, y0] = (/translate\(([-\d.]+) ([-\d.]+)\)/.exec(before) ?? []).slice(1).map(Number);
+    const [x1, y1] = (/translate\(([-\d.]+) ([-\d.]+)\)/.exec(await transform()) ?? []).slice(1).map(Number);
+    assert.ok(Math.abs((x1 ?? 0) - (x0 ?? 0) - 50) < 0.02 && Math.abs((y1 ?? 0) - (y0 ?? 0) - 30) < 0.02, `panned by (50, 30): ${before} → ${await transform()}`);
+    // A drag further than the <svg> overhangs the stage commits on the way (no unpainted stage shows).
+    const moved = await transform();
+    await harness.page.mouse.move(box.x + 10, box.y + 10);
+    await harness.page.mouse.down();
+    await harness.page.mouse.move(box.x + 10 + box.width * 0.4, box.y + 10, { steps: 4 });
+    await harness.frames(2);
+    assert.notEqual(await transform(), moved, 'committed during the drag');
+    await harness.page.mouse.up();
+    // A press without a drag still clears the selection (a background click).
+    await harness.clearPosted();
+    await harness.page.mouse.click(box.x + 10, box.y + 10);
+    assert.deepEqual(selections(await harness.posted()), [{ type: 'select' }]);
   });
 });
 

@@ -53,7 +53,11 @@ describe('timeline webview: hostile trace content', () => {
     assert.ok(values.includes(`https://example.com/${IMG}?q=${SCRIPT}`), 'http url');
     await page.click('.tl-details summary:has-text("payload")');
     await page.click('.tl-details summary:has-text("nested")');
-    assert.ok((await page.$$eval('.tl-details .tl-json-value', (els) => els.map((e) => e.textContent))).includes(SCRIPT), 'nested metadata');
+    // The JSON tree renders a node's children when it is opened (the toggle event), so wait for them.
+    const nested = await page
+      .waitForFunction((text) => [...document.querySelectorAll('.tl-details .tl-json-value')].some((e) => e.textContent === text), SCRIPT, { timeout: 5_000 })
+      .then(() => true, () => false);
+    assert.ok(nested, 'nested metadata');
     await page.click(`[data-span-id="${child.id}"]`);
     assert.equal(await page.textContent('.tl-exception-type'), IMG);
     assert.equal(await page.textContent('.tl-exception-message'), SCRIPT);

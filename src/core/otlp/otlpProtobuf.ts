@@ -181,33 +181,49 @@ function readSpan(reader: ProtobufReader): OtlpSpan {
   return span;
 }
 
-// trace/v1 ScopeSpans: scope = 1, spans = 2
-function readScopeSpans(reader: ProtobufReader): OtlpScopeSpans {
-  const out: OtlpScopeSpans = { scope: {}, spans: [] };
+/**
+ * The envelopes around spans and log records (`ResourceSpans`, `ScopeSpans`, `ResourceLogs`,
+ * `ScopeLogs`) share one layout: field 1 says who sent them (the resource or the scope; the last
+ * one wins), field 2 repeats what they hold (schema_url and unknown fields are skipped).
+ */
+function readEnvelope<Head, Item>(reader: ProtobufReader, readHead: (reader: ProtobufReader) => Head, readItem: (reader: ProtobufReader) => Item): { head: Head | undefined; items: Item[] } {
+  let head: Head | undefined;
+  const items: Item[] = [];
   while (!reader.done) {
     const [field, wire] = reader.tag();
-    if (field === 1) { reader.expect(field, wire, WIRE_LENGTH); out.scope = readScope(reader.message()); }
-    else if (field === 2) { reader.expect(field, wire, WIRE_LENGTH); out.spans.push(readSpan(reader.message())); }
+    if (field === 1) { reader.expect(field, wire, WIRE_LENGTH); head = readHead(reader.message()); }
+    else if (field === 2) { reader.expect(field, wire, WIRE_LENGTH); items.push(readItem(reader.message())); }
     else reader.skip(wire);
   }
-  return out;
+  return { head, items };
+}
+
+// trace/v1 ScopeSpans: scope = 1, spans = 2
+function readScopeSpans(reader: ProtobufReader): OtlpScopeSpans {
+  const { head, items } = readEnvelope(reader, readScope, readSpan);
+  return { scope: head ?? {}, spans: items };
 }
 
 // trace/v1 ResourceSpans: resource = 1, scope_spans = 2
 function readResourceSpans(reader: ProtobufReader): OtlpResourceSpans {
-  const out: OtlpResourceSpans = { resource: {}, scopeSpans: [] };
-  while (!reader.done) {
-    const [field, wire] = reader.tag();
-    if (field === 1) { reader.expect(field, wire, WIRE_LENGTH); out.resource = readResource(reader.message()); }
-    else if (field === 2) { reader.expect(field, wire, WIRE_LENGTH); out.scopeSpans.push(readScopeSpans(reader.message())); }
-    else reader.skip(wire);
-  }
-  return out;
+  const { head, items } = readEnvelope(reader, readResource, readScopeSpans);
+  return { resource: head ?? {}, scopeSpans: items };
 }
 
-function wrap<T>(what: string, decode: () => T): T {
+/**
+ * The resource envelopes of an `Export*ServiceRequest` (field 1, repeated). Throws
+ * `OtlpDecodeError` naming `what` when the body is not one.
+ */
+function decodeRequest<T>(body: Uint8Array, what: string, readItem: (reader: ProtobufReader) => T): T[] {
   try {
-    return decode();
+    const reader = new ProtobufReader(body);
+    const resources: T[] = [];
+    while (!reader.done) {
+      const [field, wire] = reader.tag();
+      if (field === 1) { reader.expect(field, wire, WIRE_LENGTH); resources.push(readItem(reader.message())); }
+      else reader.skip(wire);
+    }
+    return resources;
   } catch (error) {
     if (error instanceof ProtobufError || error instanceof RangeError) {
       throw new OtlpDecodeError(`The body is not a protobuf ${what}: ${error.message}`);
@@ -218,16 +234,7 @@ function wrap<T>(what: string, decode: () => T): T {
 
 /** `ExportTraceServiceRequest` (resource_spans = 1). Throws `OtlpDecodeError`. */
 export function decodeTraceRequestProtobuf(body: Uint8Array): OtlpTraceRequest {
-  return wrap('ExportTraceServiceRequest', () => {
-    const reader = new ProtobufReader(body);
-    const request: OtlpTraceRequest = { resourceSpans: [] };
-    while (!reader.done) {
-      const [field, wire] = reader.tag();
-      if (field === 1) { reader.expect(field, wire, WIRE_LENGTH); request.resourceSpans.push(readResourceSpans(reader.message())); }
-      else reader.skip(wire);
-    }
-    return request;
-  });
+  return { resourceSpans: decodeRequest(body, 'ExportTraceServiceRequest', readResourceSpans) };
 }
 
 // logs/v1 LogRecord
@@ -261,40 +268,19 @@ function readLogRecord(reader: ProtobufReader): OtlpLogRecord {
 
 // logs/v1 ScopeLogs: scope = 1, log_records = 2
 function readScopeLogs(reader: ProtobufReader): OtlpScopeLogs {
-  const out: OtlpScopeLogs = { scope: {}, logRecords: [] };
-  while (!reader.done) {
-    const [field, wire] = reader.tag();
-    if (field === 1) { reader.expect(field, wire, WIRE_LENGTH); out.scope = readScope(reader.message()); }
-    else if (field === 2) { reader.expect(field, wire, WIRE_LENGTH); out.logRecords.push(readLogRecord(reader.message())); }
-    else reader.skip(wire);
-  }
-  return out;
+  const { head, items } = readEnvelope(reader, readScope, readLogRecord);
+  return { scope: head ?? {}, logRecords: items };
 }
 
 // logs/v1 ResourceLogs: resource = 1, scope_logs = 2
 function readResourceLogs(reader: ProtobufReader): OtlpResourceLogs {
-  const out: OtlpResourceLogs = { resource: {}, scopeLogs: [] };
-  while (!reader.done) {
-    const [field, wire] = reader.tag();
-    if (field === 1) { reader.expect(field, wire, WIRE_LENGTH); out.resource = readResource(reader.message()); }
-    else if (field === 2) { reader.expect(field, wire, WIRE_LENGTH); out.scopeLogs.push(readScopeLogs(reader.message())); }
-    else reader.skip(wire);
-  }
-  return out;
+  const { head, items } = readEnvelope(reader, readResource, readScopeLogs);
+  return { resource: head ?? {}, scopeLogs: items };
 }
 
 /** `ExportLogsServiceRequest` (resource_logs = 1). Throws `OtlpDecodeError`. */
 export function decodeLogsRequestProtobuf(body: Uint8Array): OtlpLogsRequest {
-  return wrap('ExportLogsServiceRequest', () => {
-    const reader = new ProtobufReader(body);
-    const request: OtlpLogsRequest = { resourceLogs: [] };
-    while (!reader.done) {
-      const [field, wire] = reader.tag();
-      if (field === 1) { reader.expect(field, wire, WIRE_LENGTH); request.resourceLogs.push(readResourceLogs(reader.message())); }
-      else reader.skip(wire);
-    }
-    return request;
-  });
+  return { resourceLogs: decodeRequest(body, 'ExportLogsServiceRequest', readResourceLogs) };
 }
 
 /**

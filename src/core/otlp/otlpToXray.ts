@@ -14,7 +14,8 @@
  *   become `aws` subsegments named by `rpc.service` with `rpc.method` as the operation; HTTP
  *   client spans become `remote` subsegments named by the host; database spans carry `sql`.
  * - Status ERROR and HTTP 4xx/429/5xx set error/throttle/fault; `exception` events become the
- *   cause, their `exception.stacktrace` parsed by `core/stackFrames.ts`.
+ *   cause, their `exception.stacktrace` parsed by `core/stackFrames.ts` (frames keep their column
+ *   in a `column` field X-Ray itself does not have).
  * - Span links become `links` (async edges); ids are converted to X-Ray form (the first 8 hex of
  *   the W3C id become the "epoch" part), and the W3C ids stay visible in `metadata.otel`.
  */
@@ -263,6 +264,9 @@ function exceptionsOf(context: Context, remote: boolean): XRayDocument[] {
     exception['stack'] = (parsed?.frames ?? []).map((frame) => ({
       path: frame.path,
       ...(frame.line === undefined ? {} : { line: frame.line }),
+      // X-Ray frames have no column; kept here (and stripped again on X-Ray export, see
+      // `traceFiles/traceFileExport.ts`) so a minified bundle's frame resolves exactly.
+      ...(frame.column === undefined ? {} : { column: frame.column }),
       ...(frame.label === undefined ? {} : { label: frame.label }),
     }));
     out.push(exception);

@@ -199,47 +199,11 @@ class TolerantReader {
 
   private object(depth: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    const open = this.pos;
-    this.pos += 1;
-    let first = true;
-    for (;;) {
-      this.skipSpace();
-      const { text } = this;
-      if (this.pos >= text.length) {
-        this.problem(open, 'an object is not closed before the end of the file');
-        return out;
-      }
-      const code = text.charCodeAt(this.pos);
-      if (code === 0x7d) {
-        this.pos += 1;
-        return out;
-      }
-      if (!first) {
-        if (code === 0x2c) {
-          this.pos += 1;
-          this.skipSpace();
-          if (text.charCodeAt(this.pos) === 0x7d) {
-            this.problem(this.pos - 1, 'a trailing comma before }');
-            this.pos += 1;
-            return out;
-          }
-        } else if (this.startsTopLevelLine(this.pos)) {
-          this.problem(open, 'an object is not closed before the next value starts');
-          this.unwinding = true;
-          return out;
-        } else if (code === 0x22 || code === LEFT_QUOTE) {
-          this.problem(this.pos, 'a comma is missing before this member');
-        } else {
-          this.problem(this.pos, `expected , or } but found ${describeChar(text, this.pos)}`);
-          if (code === 0x5d) this.pos += 1;
-          if (!this.skipTo()) return out;
-          continue;
-        }
-      }
-      first = false;
+    this.container(OBJECT, depth, () => {
       this.member(out, depth);
-      if (this.unwinding) return out;
-    }
+      return true;
+    });
+    return out;
   }
 
   private member(out: Record<string, unknown>, depth: number): void {
@@ -276,6 +240,25 @@ class TolerantReader {
 
   private array(depth: number): unknown[] {
     const out: unknown[] = [];
+    this.container(ARRAY, depth, () => {
+      try {
+        out.push(this.value(depth));
+        return true;
+      } catch (error) {
+        if (!(error instanceof ParseAbort)) throw error;
+        return this.skipTo();
+      }
+    });
+    return out;
+  }
+
+  /**
+   * Reads an object's members or an array's items, from its opening bracket to its closing one:
+   * commas between entries (a missing or trailing one is repaired), a bracket that does not
+   * close, a new top-level value that starts inside. `readEntry` reads one entry at the reader's
+   * position and says whether reading goes on.
+   */
+  private container(kind: ContainerKind, depth: number, readEntry: () => boolean): void {
     const open = this.pos;
     this.pos += 1;
     let first = true;
@@ -283,44 +266,38 @@ class TolerantReader {
       this.skipSpace();
       const { text } = this;
       if (this.pos >= text.length) {
-        this.problem(open, 'an array is not closed before the end of the file');
-        return out;
+        this.problem(open, `${kind.name} is not closed before the end of the file`);
+        return;
       }
       const code = text.charCodeAt(this.pos);
-      if (code === 0x5d) {
+      if (code === kind.close) {
         this.pos += 1;
-        return out;
+        return;
       }
       if (!first) {
         if (code === 0x2c) {
           this.pos += 1;
           this.skipSpace();
-          if (text.charCodeAt(this.pos) === 0x5d) {
-            this.problem(this.pos - 1, 'a trailing comma before ]');
+          if (text.charCodeAt(this.pos) === kind.close) {
+            this.problem(this.pos - 1, `a trailing comma before ${kind.closeChar}`);
             this.pos += 1;
-            return out;
+            return;
           }
-        } else if (this.startsTopLevelLine(this.pos) && depth === 1) {
-          this.problem(open, 'an array is not closed before the next value starts');
+        } else if (this.startsTopLevelLine(this.pos) && (kind.unwindsNested || depth === 1)) {
+          this.problem(open, `${kind.name} is not closed before the next value starts`);
           this.unwinding = true;
-          return out;
-        } else if (startsValue(code)) {
-          this.problem(this.pos, 'a comma is missing before this item');
+          return;
+        } else if (kind.startsEntry(code)) {
+          this.problem(this.pos, `a comma is missing before this ${kind.entry}`);
         } else {
-          this.problem(this.pos, `expected , or ] but found ${describeChar(text, this.pos)}`);
-          if (code === 0x7d) this.pos += 1;
-          if (!this.skipTo()) return out;
+          this.problem(this.pos, `expected , or ${kind.closeChar} but found ${describeChar(text, this.pos)}`);
+          if (code === kind.otherClose) this.pos += 1;
+          if (!this.skipTo()) return;
           continue;
         }
       }
       first = false;
-      try {
-        out.push(this.value(depth));
-      } catch (error) {
-        if (!(error instanceof ParseAbort)) throw error;
-        if (!this.skipTo()) return out;
-      }
-      if (this.unwinding) return out;
+      if (!readEntry() || this.unwinding) return;
     }
   }
 
@@ -358,6 +335,40 @@ class TolerantReader {
 
 const LEFT_QUOTE = 0x201c;
 const RIGHT_QUOTE = 0x201d;
+
+/** What differs between reading an object and reading an array. */
+interface ContainerKind {
+  name: 'an object' | 'an array';
+  entry: 'member' | 'item';
+  close: number;
+  closeChar: '}' | ']';
+  /** The other container's closing bracket: a stray one is stepped over. */
+  otherClose: number;
+  /** What an entry starts with, so a missing comma can be told from garbage. */
+  startsEntry(code: number): boolean;
+  /** An object unwinds at any depth when a new top-level value starts inside it; an array only at the top. */
+  unwindsNested: boolean;
+}
+
+const OBJECT: ContainerKind = {
+  name: 'an object',
+  entry: 'member',
+  close: 0x7d,
+  closeChar: '}',
+  otherClose: 0x5d,
+  startsEntry: (code) => code === 0x22 || code === LEFT_QUOTE,
+  unwindsNested: true,
+};
+
+const ARRAY: ContainerKind = {
+  name: 'an array',
+  entry: 'item',
+  close: 0x5d,
+  closeChar: ']',
+  otherClose: 0x7d,
+  startsEntry: (code) => startsValue(code),
+  unwindsNested: false,
+};
 
 /** `{ [ " “ - 0-9 t f n`: characters a JSON value (or a typographic string) starts with. */
 function startsValue(code: number): boolean {

@@ -84,6 +84,7 @@ function exceptionBlock(exception: SpanException): Record<string, unknown> {
     const written: Record<string, unknown> = {};
     put(written, 'path', frame.path);
     put(written, 'line', frame.line);
+    // `frame.column` is not written: X-Ray's stack frame has no column field.
     put(written, 'label', frame.label);
     return written;
   });

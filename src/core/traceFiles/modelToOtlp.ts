@@ -81,7 +81,8 @@ function unixNano(trace: Trace, relativeMs: number): string {
 function stackText(exception: SpanException): string {
   const head = `${exception.type ?? 'Error'}${exception.message === undefined ? '' : `: ${exception.message}`}`;
   const frames = exception.stack.map((frame) => {
-    const place = `${frame.path ?? '<unknown>'}${frame.line === undefined ? '' : `:${frame.line}`}`;
+    // V8's `path:line:column`: a column (OTLP-mapped frames) survives export and a second import.
+    const place = `${frame.path ?? '<unknown>'}${frame.line === undefined ? '' : `:${frame.line}${frame.column === undefined ? '' : `:${frame.column}`}`}`;
     return frame.label === undefined ? `    at ${place}` : `    at ${frame.label} (${place})`;
   });
   return [head, ...frames].join('\n');

@@ -38,7 +38,51 @@ function parseDocument(raw: unknown): SegmentDocumentObject | undefined {
 
 /** The documents to write: the raw ones if any, else the model written back. */
 function documentsOf(input: ExportableTrace): unknown[] {
-  return input.documents !== undefined && input.documents.length > 0 ? [...input.documents] : traceToDocuments(input.trace);
+  return input.documents !== undefined && input.documents.length > 0 ? input.documents.map(withoutFrameColumns) : traceToDocuments(input.trace);
+}
+
+/**
+ * A document without the `column` of its stack frames. Documents mapped from OTLP keep the column
+ * of each frame (`core/otlp/otlpToXray.ts`), but X-Ray's stack frame has no such field, so X-Ray
+ * exports leave it out (the OTLP export keeps it in the stack text). Documents without one, as
+ * every document from AWS, are returned as they are (a string stays the same string).
+ */
+function withoutFrameColumns(raw: unknown): unknown {
+  if (typeof raw === 'string') {
+    if (!raw.includes('"column"')) return raw;
+    const parsed = parseDocument(raw);
+    if (parsed === undefined) return raw;
+    const stripped = stripColumns(parsed);
+    return stripped === parsed ? raw : JSON.stringify(stripped);
+  }
+  return isRecord(raw) ? stripColumns(raw) : raw;
+}
+
+/** Copies only what changes: a (sub)segment whose cause or subsegments held a column. */
+function stripColumns(document: Record<string, unknown>): Record<string, unknown> {
+  let out = document;
+  const cause = document['cause'];
+  if (isRecord(cause) && Array.isArray(cause['exceptions'])) {
+    let changed = false;
+    const exceptions = cause['exceptions'].map((exception: unknown) => {
+      if (!isRecord(exception) || !Array.isArray(exception['stack'])) return exception;
+      if (!exception['stack'].some((frame: unknown) => isRecord(frame) && Object.hasOwn(frame, 'column'))) return exception;
+      changed = true;
+      const stack = exception['stack'].map((frame: unknown) => {
+        if (!isRecord(frame) || !Object.hasOwn(frame, 'column')) return frame;
+        const { column: _column, ...rest } = frame;
+        return rest;
+      });
+      return { ...exception, stack };
+    });
+    if (changed) out = { ...out, cause: { ...cause, exceptions } };
+  }
+  const subsegments = document['subsegments'];
+  if (Array.isArray(subsegments)) {
+    const children = subsegments.map((child: unknown) => (isRecord(child) ? stripColumns(child) : child));
+    if (children.some((child, index) => child !== subsegments[index])) out = { ...out, subsegments: children };
+  }
+  return out;
 }
 
 function batchGetTraces(inputs: readonly ExportableTrace[]): unknown {

@@ -4,7 +4,7 @@ import { formatReceiverAddress, isLoopbackHost, parseReceiverAddress } from './l
 import { loadLocalModules } from './localModules';
 import type { Config } from '../config';
 import type { ComponentLogger } from '../logger';
-import type { LocalLogLine, LocalTraceStoreLimits, ReceiverCounters } from '../../local/localTraceTypes';
+import type { LocalLogLine, LocalTraceStoreLimits, ReceiverCounters, SegmentDocumentJson } from '../../local/localTraceTypes';
 import type { Trace, TraceSummary } from '../../shared/traceModel';
 import type { ReceiverAddress } from './localAddress';
 import type { HostLocalStore, LocalModules, ReceiverHandle } from './localModules';
@@ -121,6 +121,12 @@ export class LocalTraceService extends Disposable {
 
   logs(traceId: string): LocalLogLine[] {
     return this.storeValue?.logs(traceId) ?? [];
+  }
+
+  /** The raw segment documents as received, for export; undefined when the trace is not kept. */
+  documents(traceId: string): SegmentDocumentJson[] | undefined {
+    const documents = this.storeValue?.documents(traceId);
+    return documents === undefined || documents.length === 0 ? undefined : documents;
   }
 
   counters(): ReceiverCounters | undefined {

@@ -10,7 +10,7 @@ import { MapLayoutClient } from './mapLayoutClient';
 import { filterTracesByNodes, goToHandler, pickFailingTrace, saveExport, tailLogs } from './mapActions';
 import { ServiceMapPanel } from './serviceMapPanel';
 import { ServiceGraphSource } from './serviceGraphSource';
-import type { MapLayout, MapNodePosition, MapSelection, MapToHostMessage, MapViewState } from '../../shared/mapMessages';
+import type { MapLayout, MapNodePosition, MapScope, MapScopeInfo, MapSelection, MapToHostMessage, MapViewState } from '../../shared/mapMessages';
 import type { ServiceGraph } from '../../shared/serviceGraphModel';
 import type { Trace } from '../../shared/traceModel';
 import type { ServiceMapSnapshot } from '../../shared/extensionApi';
@@ -32,6 +32,10 @@ export interface ServiceMapDeps {
   runner: CommandRunner;
   projectIndex: ProjectIndexService;
   log: ComponentLogger;
+  /** The open timelines: a timeline opened by any means (or its tab made active) highlights its trace's path. */
+  timelines?: { onDidShowTrace: vscode.Event<string> };
+  /** Reads a trace that is not listed (a timeline opened by id): the same source the timeline reads, which shares one fetch. */
+  loadTrace?: (traceId: string, signal: AbortSignal) => Promise<{ trace: Trace }>;
 }
 
 /**
@@ -57,6 +61,11 @@ export class ServiceMapController extends Disposable {
   private selected: MapSelection | undefined;
   private highlight: { traceId: string; nodeIds: string[]; edgeIds: string[] } | undefined;
   private running: Promise<void> | undefined;
+  /** All · Local · AWS: remembered for the session and in the page's state (restored by the serializer). */
+  private scope: MapScope = 'all';
+  private scopeInfo: MapScopeInfo | undefined;
+  private sourceLabel = '';
+  private highlighting: AbortController | undefined;
 
   constructor(private readonly deps: ServiceMapDeps) {
     super();
@@ -64,6 +73,8 @@ export class ServiceMapController extends Disposable {
     this.serviceGraphs = new ServiceGraphSource(deps.log);
     this._register(deps.tree.onDidChangeTreeData(() => this.onListChanged()));
     this._register(deps.tree.onDidSelectTrace((traceId) => void this.highlightTrace(traceId)));
+    if (deps.timelines !== undefined) this._register(deps.timelines.onDidShowTrace((traceId) => void this.highlightTrace(traceId, true)));
+    this._register(toDisposable(() => this.highlighting?.abort()));
     this._register(deps.connections.onDidChange(() => this.onConnectionChanged()));
     this._register(toDisposable(() => this.panel.value?.release()));
   }
@@ -86,6 +97,7 @@ export class ServiceMapController extends Disposable {
       webviewPanel.dispose();
       return;
     }
+    if (state.scope !== undefined) this.scope = state.scope;
     this.adopt(ServiceMapPanel.revive(webviewPanel, this.deps.extensionUri, this.deps.log), state);
     void this.deps.tree.settled().then(() => this.onListChanged(true));
   }
@@ -104,6 +116,8 @@ export class ServiceMapController extends Disposable {
       traceCount: graph?.traceCount ?? 0,
       ...(this.selected !== undefined ? { selected: this.selected } : {}),
       ...(this.highlight !== undefined ? { highlightedTraceId: this.highlight.traceId } : {}),
+      ...(this.scopeInfo !== undefined ? { scope: { ...this.scopeInfo } } : {}),
+      sourceLabel: this.sourceLabel,
     };
   }
 
@@ -193,6 +207,11 @@ export class ServiceMapController extends Disposable {
       case 'export':
         await saveExport(message.format, message.data);
         return;
+      case 'scope':
+        if (message.scope === this.scope) return;
+        this.scope = message.scope;
+        this.signature = '';
+        return this.refresh();
     }
   }
 
@@ -206,7 +225,7 @@ export class ServiceMapController extends Disposable {
   private onListChanged(force = false): void {
     if (this.panel.value === undefined) return;
     const traces = this.deps.tree.listedTraces();
-    const signature = `${this.deps.query.describe()}|${this.deps.tree.tracesState}|${traces.map((t) => t.id).join(',')}`;
+    const signature = `${this.deps.query.describe()}|${this.deps.tree.tracesState}|${this.scope}|${traces.map((t) => t.id).join(',')}`;
     if (!force && signature === this.signature) return;
     this.signature = signature;
     this.refreshSoon.trigger();
@@ -231,26 +250,42 @@ export class ServiceMapController extends Disposable {
     const panel = this.panel.value;
     if (panel === undefined) return;
     const generation = ++this.generation;
-    const traces = this.deps.tree.listedTraces();
+    const sides = this.deps.tree.listedTracesBySource();
     const state = this.deps.tree.tracesState;
-    if (traces.length === 0) {
+    if (sides.aws.length + sides.local.length === 0) {
       this.graph = undefined;
       this.layout = undefined;
+      this.scopeInfo = undefined;
       if (state === 'loading' || state === 'idle') await panel.post({ type: 'loading', message: 'Reading the traces the Traces view lists…' });
       else await panel.post({ type: 'empty', message: emptyMessage(state), rangeLabel: this.deps.query.describe() });
       return;
     }
+    // The scope applies only while the view lists the two groups; otherwise everything listed is drawn.
+    const scopeInfo: MapScopeInfo | undefined = sides.grouped ? { scope: this.scope, local: sides.local.length, aws: sides.aws.length } : undefined;
+    const drawn = scopeInfo?.scope ?? 'all';
+    const traces = drawn === 'local' ? sides.local : drawn === 'aws' ? sides.aws : [...sides.aws, ...sides.local];
     const search = this.deps.query.toSearch(Date.now());
     let graph = buildServiceGraph(traces, { startEpochMs: search.startTime.getTime(), endEpochMs: search.endTime.getTime() });
-    const merged = await this.serviceGraphs.merge(graph, this.deps.connections.peek(), search.startTime, search.endTime);
+    // X-Ray's own service graph is AWS data: never merged into a map of the local traces alone.
+    const merged = drawn === 'local' ? { graph, notes: [] } : await this.serviceGraphs.merge(graph, this.deps.connections.peek(), search.startTime, search.endTime);
     graph = merged.graph;
     const layout = await this.layouts.layout({ nodeIds: graph.nodes.map((n) => n.id), edges: graph.edges.map((e) => ({ from: e.from, to: e.to })), previous: this.positions });
     if (generation !== this.generation || this.panel.value !== panel) return;
     this.graph = graph;
     this.layout = layout;
+    // A scope change is a refresh like any other: the nodes still drawn stay where they were.
     this.positions = layout.positions;
-    this.notes = merged.notes;
+    this.notes = traces.length === 0 && drawn !== 'all' ? [...merged.notes, scopeEmptyNote(drawn)] : merged.notes;
+    this.scopeInfo = scopeInfo;
+    this.sourceLabel = this.labelFor(drawn, scopeInfo !== undefined);
     await this.postCurrent();
+  }
+
+  /** `AWS · default (us-east-1) · Last 15 min`, `Local receivers`, or `Local + AWS · …` for both. */
+  private labelFor(drawn: MapScope, grouped: boolean): string {
+    const aws = `${this.connectionLabel()} · ${this.deps.query.describe()}`;
+    if (drawn === 'local') return 'Local receivers';
+    return grouped && drawn === 'all' ? `Local + ${aws}` : aws;
   }
 
   private connectionLabel(): string {
@@ -268,15 +303,33 @@ export class ServiceMapController extends Disposable {
     }
     const restore = this.restore;
     this.restore = undefined;
-    await panel.post({ type: 'graph', graph: this.graph, layout: this.layout, sourceLabel: `${this.connectionLabel()} · ${this.deps.query.describe()}`, notes: this.notes, ...(restore !== undefined ? { restore } : {}) });
+    await panel.post({ type: 'graph', graph: this.graph, layout: this.layout, sourceLabel: this.sourceLabel, notes: this.notes, ...(restore !== undefined ? { restore } : {}), ...(this.scopeInfo !== undefined ? { scope: this.scopeInfo } : {}) });
     if (this.highlight !== undefined) await panel.post({ type: 'highlight', ...this.highlight });
   }
 
-  /** Highlights the path of a trace (selected in the Traces view); undefined clears it. */
-  async highlightTrace(traceId: string | undefined): Promise<void> {
+  /**
+   * Highlights the path of a trace (selected in the Traces view, or shown in a timeline); undefined
+   * clears it. `load`: a trace that is not listed (a timeline opened by id, from a tail or an
+   * alert) is read from the timeline's source, whose store shares the fetch the timeline makes.
+   */
+  async highlightTrace(traceId: string | undefined, load = false): Promise<void> {
     const panel = this.panel.value;
     if (panel === undefined) return;
-    const trace = traceId !== undefined ? this.findTrace(traceId) : undefined;
+    this.highlighting?.abort();
+    const request = new AbortController();
+    this.highlighting = request;
+    let trace = traceId !== undefined ? this.findTrace(traceId) : undefined;
+    if (trace === undefined && traceId !== undefined && load && this.deps.loadTrace !== undefined) {
+      trace = await this.deps.loadTrace(traceId, request.signal).then(
+        (loaded) => loaded.trace,
+        (error: unknown) => {
+          // The timeline says why it could not read the trace; the map just draws no path.
+          if (!request.signal.aborted) this.deps.log.debug(`no path to highlight for ${traceId}: ${String(error)}`);
+          return undefined;
+        },
+      );
+      if (request.signal.aborted || this.panel.value !== panel) return;
+    }
     if (trace === undefined || this.graph === undefined) {
       this.highlight = undefined;
       await panel.post({ type: 'highlight', nodeIds: [], edgeIds: [] });
@@ -290,6 +343,12 @@ export class ServiceMapController extends Disposable {
   private findTrace(traceId: string): Trace | undefined {
     return this.deps.tree.listedTraces().find((trace) => trace.id === traceId) ?? this.deps.connections.peek()?.store.peek(traceId);
   }
+}
+
+function scopeEmptyNote(scope: 'local' | 'aws'): string {
+  return scope === 'local'
+    ? 'No local traces are listed (the Local group is empty, or the filter hides its rows): choose All or AWS above, or send some requests to the receivers.'
+    : 'No AWS traces are listed for this range and filter: choose All or Local above, or widen the time range.';
 }
 
 function emptyMessage(state: string): string {

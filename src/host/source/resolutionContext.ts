@@ -1,37 +1,45 @@
-import * as vscode from 'vscode';
 import { codeRootOf } from '../../core/pathMapping';
 import type { ParsedFrame } from '../../core/stackFrames';
 import type { FrameResolverContext } from '../../local/frameResolver';
 import type { SourceMapStore } from '../../local/sourceMapStore';
 import type { FunctionEntry } from '../../shared/projectModel';
-import type { Config } from '../config';
-import type { ProjectIndexService } from './projectIndexService';
 
-const SOURCE_GLOB = '**/*.{ts,mts,cts,tsx,js,mjs,cjs,jsx,py}';
-const EXCLUDED = '**/{node_modules,.git,.aws-sam,cdk.out,.serverless,.esbuild,dist,out,.venv,venv,__pycache__}/**';
-const MAX_FILES = 20_000;
+/** Globs for listing the workspace's source files (`vscode.workspace.findFiles` in the extension). */
+export const SOURCE_GLOB = '**/*.{ts,mts,cts,tsx,js,mjs,cjs,jsx,py}';
+export const SOURCE_EXCLUDED = '**/{node_modules,.git,.aws-sam,cdk.out,.serverless,.esbuild,dist,out,.venv,venv,__pycache__}/**';
+export const MAX_SOURCE_FILES = 20_000;
 /** The file list only serves path-suffix ranking; a slightly stale list costs little. */
 const FILES_TTL_MS = 30_000;
+
+export interface ResolutionContextSources {
+  /** The workspace folders (file-system paths): the project index's. */
+  folders(): readonly string[];
+  /** `serverlessLens.source.pathMappings`, read at each resolution (settings apply without a reload). */
+  pathMappings(): Record<string, string> | undefined;
+  /** The workspace's source files (file-system paths); failures become an empty list. */
+  listSourceFiles(): PromiseLike<string[]>;
+}
 
 /**
  * Builds what `resolveFrames` needs from the host: workspace folders, the user's path mappings
  * (`${workspaceFolder}` is expanded by the resolver), the function's build output from the
- * project index, and workspace source files for path-suffix ranking.
+ * project index, and workspace source files for path-suffix ranking. No `vscode` here: the
+ * caller passes how to read them, so plain-Node tests build contexts exactly as the extension does.
  */
 export class ResolutionContextFactory {
   private files: { at: number; list: Promise<string[]> } | undefined;
 
   constructor(
     readonly store: SourceMapStore,
-    private readonly index: ProjectIndexService,
-    private readonly config: Config,
+    private readonly sources: ResolutionContextSources,
   ) {}
 
   async create(entry: FunctionEntry | undefined, evidenceFrames?: readonly ParsedFrame[]): Promise<FrameResolverContext> {
+    const pathMappings = this.sources.pathMappings();
     const context: FrameResolverContext = {
       store: this.store,
-      workspaceFolders: this.index.folders(),
-      pathMappings: this.config.get('source.pathMappings'),
+      workspaceFolders: this.sources.folders(),
+      ...(pathMappings === undefined ? {} : { pathMappings }),
       workspaceFiles: await this.workspaceFiles(),
     };
     if (entry?.buildDir !== undefined) context.buildDir = entry.buildDir;
@@ -43,8 +51,8 @@ export class ResolutionContextFactory {
 
   private workspaceFiles(): Promise<string[]> {
     if (this.files === undefined || Date.now() - this.files.at > FILES_TTL_MS) {
-      const list = Promise.resolve(vscode.workspace.findFiles(SOURCE_GLOB, EXCLUDED, MAX_FILES)).then(
-        (uris) => uris.filter((uri) => uri.scheme === 'file').map((uri) => uri.fsPath),
+      const list = Promise.resolve(this.sources.listSourceFiles()).then(
+        (files) => files,
         () => [],
       );
       this.files = { at: Date.now(), list };

@@ -11,6 +11,7 @@ import { ageRefreshMs, inlineResultText, truncate } from '../../core/tailInsight
 import { Throttler } from '../delay';
 import { Disposable, toDisposable } from '../lifecycle';
 import { OPEN_TRACE_COMMAND } from '../source/errorHoverText';
+import { DrawnEditors, trustedHover } from '../ui/inlineDecorations';
 import { REVEAL_TAIL_LINE_COMMAND, invocationHoverMarkdown } from './inlineHoverText';
 import { InlineTimer } from './inlineTimer';
 import type { TailInvocation, TailInvocationLog } from '../../core/tailInvocations';
@@ -48,7 +49,7 @@ export class InlineResults extends Disposable {
   private readonly redrawSoon = this._register(new Throttler(REDRAW_MS, () => this.redraw()));
   private readonly ageTimer = this._register(new InlineTimer(() => this.redraw()));
   /** What each visible editor shows now, so an unchanged second costs no `setDecorations`. */
-  private readonly drawn = new Map<vscode.TextEditor, string>();
+  private readonly drawn = new DrawnEditors();
   private snapshotItems: InlineResultSnapshot[] = [];
   private readonly exportLines = new Map<string, { version: number; line: number | undefined }>();
   private readonly clock: () => number;
@@ -107,14 +108,12 @@ export class InlineResults extends Disposable {
         const options: vscode.DecorationOptions = { range: editor.document.lineAt(line).range, hoverMessage: this.hover(invocation, now), renderOptions: { after: { contentText: shown } } };
         (tone === 'error' ? errors : results).push(options);
       }
-      const key = keys.join('\n');
-      if ((this.drawn.get(editor) ?? '') === key) continue;
-      editor.setDecorations(this.resultType, results);
-      editor.setDecorations(this.errorType, errors);
-      if (key === '') this.drawn.delete(editor);
-      else this.drawn.set(editor, key);
+      this.drawn.draw(editor, keys.join('\n'), () => {
+        editor.setDecorations(this.resultType, results);
+        editor.setDecorations(this.errorType, errors);
+      });
     }
-    for (const editor of [...this.drawn.keys()]) if (!vscode.window.visibleTextEditors.includes(editor)) this.drawn.delete(editor);
+    this.drawn.forgetHidden();
     this.snapshotItems = items;
     if (nextAge !== undefined) this.ageTimer.schedule(nextAge);
     else this.ageTimer.cancel();
@@ -150,18 +149,11 @@ export class InlineResults extends Disposable {
   }
 
   private hover(invocation: TailInvocation, now: number): vscode.MarkdownString {
-    const hover = new vscode.MarkdownString(invocationHoverMarkdown(invocation, now), false);
-    hover.isTrusted = { enabledCommands: [OPEN_TRACE_COMMAND, REVEAL_TAIL_LINE_COMMAND] };
-    hover.supportHtml = false;
-    return hover;
+    return trustedHover(invocationHoverMarkdown(invocation, now), [OPEN_TRACE_COMMAND, REVEAL_TAIL_LINE_COMMAND]);
   }
 
   private clearEditors(): void {
-    for (const editor of this.drawn.keys()) {
-      editor.setDecorations(this.resultType, []);
-      editor.setDecorations(this.errorType, []);
-    }
-    this.drawn.clear();
+    this.drawn.clear([this.resultType, this.errorType]);
     this.snapshotItems = [];
     this.exportLines.clear();
   }

@@ -9,6 +9,7 @@ import { ageRefreshMs, stackMarkText } from '../../core/tailInsightText';
 import { Throttler } from '../delay';
 import { Disposable, toDisposable } from '../lifecycle';
 import { OPEN_TRACE_COMMAND } from '../source/errorHoverText';
+import { createInlineErrorDecorationType, DrawnEditors, trustedHover } from '../ui/inlineDecorations';
 import { REVEAL_TAIL_LINE_COMMAND, stackMarkHoverMarkdown } from './inlineHoverText';
 import { InlineTimer } from './inlineTimer';
 import type { TailLineRef } from '../../core/tailInvocations';
@@ -53,22 +54,14 @@ export class StackMarks extends Disposable {
   private readonly marks = new Map<string, StoredMark>();
   private readonly redrawSoon = this._register(new Throttler(REDRAW_MS, () => this.redraw()));
   private readonly ageTimer = this._register(new InlineTimer(() => this.redraw()));
-  private readonly drawn = new Map<vscode.TextEditor, string>();
+  private readonly drawn = new DrawnEditors();
   private snapshotItems: StackMarkSnapshot[] = [];
   private readonly clock: () => number;
 
   constructor(private readonly deps: StackMarksDeps) {
     super();
     this.clock = deps.clock ?? Date.now;
-    this.type = this._register(
-      vscode.window.createTextEditorDecorationType({
-        isWholeLine: true,
-        backgroundColor: new vscode.ThemeColor('serverlessLens.inlineError.background'),
-        after: { color: new vscode.ThemeColor('serverlessLens.inlineError.foreground'), margin: '0 0 0 2em' },
-        overviewRulerColor: new vscode.ThemeColor('serverlessLens.inlineError.foreground'),
-        overviewRulerLane: vscode.OverviewRulerLane.Right,
-      }),
-    );
+    this.type = this._register(createInlineErrorDecorationType());
     this._register(vscode.window.onDidChangeVisibleTextEditors(() => this.redraw()));
     this._register(vscode.workspace.onDidChangeTextDocument((event) => this.onEdit(event)));
     this._register(toDisposable(() => this.clear()));
@@ -104,8 +97,7 @@ export class StackMarks extends Disposable {
     this.marks.clear();
     this.redrawSoon.dispose();
     this.ageTimer.cancel();
-    for (const editor of this.drawn.keys()) editor.setDecorations(this.type, []);
-    this.drawn.clear();
+    this.drawn.clear([this.type]);
     this.snapshotItems = [];
   }
 
@@ -136,13 +128,9 @@ export class StackMarks extends Disposable {
         keys.push(`${mark.line}:${text}:${traceId ?? ''}:${mark.hits}`);
         decorations.push({ range: editor.document.lineAt(mark.line - 1).range, hoverMessage: this.hover(mark, traceId), renderOptions: { after: { contentText: ` ${text}` } } });
       }
-      const key = keys.join('\n');
-      if ((this.drawn.get(editor) ?? '') === key) continue;
-      editor.setDecorations(this.type, decorations);
-      if (key === '') this.drawn.delete(editor);
-      else this.drawn.set(editor, key);
+      this.drawn.draw(editor, keys.join('\n'), () => editor.setDecorations(this.type, decorations));
     }
-    for (const editor of [...this.drawn.keys()]) if (!vscode.window.visibleTextEditors.includes(editor)) this.drawn.delete(editor);
+    this.drawn.forgetHidden();
     this.snapshotItems = items;
     if (nextAge !== undefined) this.ageTimer.schedule(nextAge);
     else this.ageTimer.cancel();
@@ -150,10 +138,7 @@ export class StackMarks extends Disposable {
 
   private hover(mark: StoredMark, traceId: string | undefined): vscode.MarkdownString {
     const input = { functionName: mark.functionName, title: mark.title, frames: mark.frames, ref: mark.ref, hits: mark.hits, ...(traceId !== undefined ? { traceId } : {}) };
-    const hover = new vscode.MarkdownString(stackMarkHoverMarkdown(input, (file) => vscode.workspace.asRelativePath(file)), false);
-    hover.isTrusted = { enabledCommands: [OPEN_TRACE_COMMAND, REVEAL_TAIL_LINE_COMMAND] };
-    hover.supportHtml = false;
-    return hover;
+    return trustedHover(stackMarkHoverMarkdown(input, (file) => vscode.workspace.asRelativePath(file)), [OPEN_TRACE_COMMAND, REVEAL_TAIL_LINE_COMMAND]);
   }
 
   /** An edit touching a marked line clears that mark: it no longer shows the code that threw. */

@@ -4,7 +4,7 @@
  * rules, and the service map's "Tail Logs". Parsed once, here, for every consumer.
  */
 import type * as vscode from 'vscode';
-import type { ParsedLogLine } from '../../shared/logModel';
+import type { TailLineInput } from '../../core/tailLines';
 
 /** A function being tailed. */
 export interface TailedFunction {
@@ -14,16 +14,8 @@ export interface TailedFunction {
   projectFunctionId?: string;
 }
 
-export interface TailLine {
-  /** Increasing within a session; identifies the line for `revealLine`. */
-  seq: number;
-  /** Epoch ms of the event. */
-  timestamp: number;
-  logGroupName: string;
-  logStream: string;
-  /** The tailed function whose log group this is, when known. */
-  functionName?: string;
-  parsed: ParsedLogLine;
+/** A tailed line as every consumer receives it. */
+export interface TailLine extends TailLineInput {
   /** Epoch ms when the extension received the event (latency checks); set by `TailSession`. */
   receivedAt?: number;
 }

@@ -1,5 +1,6 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { Disposable } from '../lifecycle';
+import { Debouncer } from '../delay';
 import { TraceTimelinePanel } from './traceTimelinePanel';
 import type { TimelineViewState } from '../../shared/timelineMessages';
 import type { TimelinePanelDeps } from './traceTimelinePanel';
@@ -8,18 +9,27 @@ import type { TimelineSnapshot } from '../../shared/extensionApi';
 /** The open timeline panels, one per trace id: opening a trace again reveals its panel. */
 export class TimelinePanels extends Disposable {
   private readonly panels = new Map<string, TraceTimelinePanel>();
+  private readonly shown = this._register(new vscode.EventEmitter<string>());
+  /** The trace id of a timeline opened (by any command) or revealed, or whose tab became active: the service map highlights its path. */
+  readonly onDidShowTrace = this.shown.event;
+  private lastShown: string | undefined;
+  // A panel's `active` flag and the tab events arrive separately: look once both have settled.
+  private readonly checkActive = this._register(new Debouncer(50, () => this.onActiveMaybeChanged()));
 
   constructor(private readonly deps: TimelinePanelDeps) {
     super();
+    this._register(vscode.window.tabGroups.onDidChangeTabs(() => this.checkActive.trigger()));
   }
 
   open(traceId: string): void {
     const existing = this.panels.get(traceId);
     if (existing !== undefined) {
       existing.reveal();
-      return;
+    } else {
+      this.adopt(TraceTimelinePanel.create(traceId, this.deps));
     }
-    this.adopt(TraceTimelinePanel.create(traceId, this.deps));
+    this.lastShown = traceId;
+    this.shown.fire(traceId);
   }
 
   revive(panel: vscode.WebviewPanel, state: TimelineViewState): void {
@@ -55,6 +65,13 @@ export class TimelinePanels extends Disposable {
       panel.release();
     }
     super.dispose();
+  }
+
+  private onActiveMaybeChanged(): void {
+    const id = this.activeId();
+    if (id === undefined || id === this.lastShown) return;
+    this.lastShown = id;
+    this.shown.fire(id);
   }
 
   private adopt(panel: TraceTimelinePanel): void {

@@ -4,6 +4,8 @@ import { COMMANDS } from '../commands/commandIds';
 import { filterLocalSummaries } from '../local/localTraceFilter';
 import { LOCAL_FILTER_NOTE, localGroupDescription, localTooltipLines } from '../local/localSourceText';
 import { localTraceRow } from './traceTreeItems';
+import { RefreshLimiter, localRowFacts, sameLocalGroupView } from './localGroupRefresh';
+import type { LocalGroupView } from './localGroupRefresh';
 import type { ConnectionController } from '../connection/connectionController';
 import type { ContextKeys, TracesState } from '../contextKeys';
 import type { LocalTraceService } from '../local/localTraceService';
@@ -19,11 +21,21 @@ export interface AwsSide {
   message: string | undefined;
 }
 
+/** Local traffic redraws the Local group at most this often (a redraw drops clicks on the rows it replaces). */
+export const LOCAL_REFRESH_MS = 1_000;
+
+/** How often the Local group was redrawn, and how many redraws were skipped because nothing shown changed (the test API). */
+export interface LocalRefreshCounts {
+  refreshed: number;
+  skipped: number;
+}
+
 /**
  * The "Local" and "AWS" groups of the Traces view. They appear while the local receivers run or
  * local traces are kept; otherwise the view lists AWS rows at the top level, as it always did.
  * Local rows keep their object while the trace's summary is unchanged (tree identity), pass the
- * same errors-only toggle and (as text) the same filter as AWS rows, and refresh coalesced.
+ * same errors-only toggle and (as text) the same filter as AWS rows. Local traffic redraws only
+ * the Local group, at most once a second, and only when its line or a row shown changed.
  */
 export class TraceSourceGroups extends Disposable {
   private readonly localGroup: SourceGroupNode = { kind: 'source', source: 'local', label: 'Local', description: '', tooltip: [], contextValue: 'localSource.stopped' };
@@ -31,6 +43,10 @@ export class TraceSourceGroups extends Disposable {
   private readonly rowsById = new Map<string, TraceRow>();
   private resolvedRegion: string | undefined;
   private wasActive: boolean;
+  /** What the last redraw of the Local group showed; undefined after a redraw of the whole tree. */
+  private shownLocal: LocalGroupView | undefined;
+  private readonly limiter = this._register(new RefreshLimiter(LOCAL_REFRESH_MS, () => this.refreshLocal()));
+  private readonly counts: LocalRefreshCounts = { refreshed: 0, skipped: 0 };
   private readonly changed = this._register(new vscode.EventEmitter<TracesNode | undefined>());
   /** The Local group changed (its node), or the whole tree must be redrawn (undefined). */
   readonly onDidChange = this.changed.event;
@@ -44,7 +60,8 @@ export class TraceSourceGroups extends Disposable {
     super();
     this.wasActive = local.isActive;
     this._register(local.onDidChange(() => this.onLocalChanged()));
-    this._register(query.onDidChange(() => this.changed.fire(this.isActive() ? this.localGroup : undefined)));
+    // The toggle and the filter are the user's own actions: redraw at once, not rate-limited.
+    this._register(query.onDidChange(() => (this.isActive() ? this.refreshLocal() : this.fireRoot())));
     this._register(connections.onDidChange(() => (this.resolvedRegion = undefined)));
     this._register(
       connections.onDidResolveRegion((region) => {
@@ -86,6 +103,16 @@ export class TraceSourceGroups extends Disposable {
     return shown.map((summary) => this.rowOf(summary));
   }
 
+  /** The whole tree was redrawn (the Local rows with it): the next Local redraw is not skipped. */
+  treeRedrawn(): void {
+    this.shownLocal = undefined;
+  }
+
+  /** Redraws of the Local group so far, and the ones skipped as unchanged. */
+  refreshCounts(): LocalRefreshCounts {
+    return { ...this.counts };
+  }
+
   /** Every local trace kept (not only the shown ones): for the service map and other readers. */
   localTraces(): Trace[] {
     return this.local.traces();
@@ -105,10 +132,40 @@ export class TraceSourceGroups extends Disposable {
     if (active !== this.wasActive) {
       // The shape of the tree changes (groups appear or go): redraw from the root.
       this.wasActive = active;
-      this.changed.fire(undefined);
+      this.fireRoot();
       return;
     }
-    if (active) this.changed.fire(this.localGroup);
+    if (active) this.limiter.request();
+  }
+
+  private fireRoot(): void {
+    this.shownLocal = undefined;
+    this.changed.fire(undefined);
+  }
+
+  /** Redraws the Local group (its line and rows) unless what it would show is what it shows. */
+  private refreshLocal(): void {
+    if (this.isDisposed || !this.isActive()) return;
+    const next = this.localView();
+    if (sameLocalGroupView(this.shownLocal, next)) {
+      this.counts.skipped += 1;
+      return;
+    }
+    this.shownLocal = next;
+    this.counts.refreshed += 1;
+    this.changed.fire(this.localGroup);
+  }
+
+  /** What the Local group would show now (its node's line updated on the way). */
+  private localView(): LocalGroupView {
+    this.updateLocalGroup();
+    const rows = this.localRows();
+    return {
+      description: this.localGroup.description,
+      contextValue: this.localGroup.contextValue,
+      rows: rows.map((row) => localRowFacts(row.summary, row.coldStart)),
+      ...(rows.length === 0 ? { message: this.localEmptyMessage().text } : {}),
+    };
   }
 
   private updateLocalGroup(): void {

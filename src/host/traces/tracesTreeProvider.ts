@@ -4,7 +4,7 @@ import { loadAwsErrors } from '../connection/awsModules';
 import { TraceListSession } from './traceListSession';
 import { toTreeItem, traceRowDescription, traceRowLabel } from './traceTreeItems';
 import { TraceSourceGroups } from './traceSourceGroups';
-import type { TraceRowSnapshot, TraceRowsBySource } from '../../shared/extensionApi';
+import type { TraceRowSnapshot, TraceRowsBySource, TracesRefreshCounts } from '../../shared/extensionApi';
 import type { Trace } from '../../shared/traceModel';
 import type { LocalTraceService } from '../local/localTraceService';
 import type { Config } from '../config';
@@ -52,6 +52,7 @@ export class TracesTreeProvider extends Disposable implements vscode.TreeDataPro
   // Identifies the newest load; an older one that finishes late changes nothing.
   private loadGeneration = 0;
   private readonly groups: TraceSourceGroups | undefined;
+  private readonly refreshes = { total: 0, root: 0 };
 
   constructor(private readonly deps: TracesTreeDeps) {
     super();
@@ -61,6 +62,7 @@ export class TracesTreeProvider extends Disposable implements vscode.TreeDataPro
       this.groups = this._register(new TraceSourceGroups(deps.local, deps.query, deps.connections, deps.contextKeys));
       this._register(this.groups.onDidChange((node) => this.changed.fire(node)));
     }
+    this._register(this.changed.event((node) => this.countRefresh(node)));
     this._register(this.view.onDidChangeVisibility(() => this.onVisibilityChanged()));
     this._register(this.view.onDidChangeSelection((event) => this.selectedTrace.fire(event.selection.find((node) => TracesTreeProvider.isTraceRow(node))?.summary.id)));
     this._register(deps.query.onDidChange(() => this.onInputsChanged()));
@@ -131,6 +133,19 @@ export class TracesTreeProvider extends Disposable implements vscode.TreeDataPro
     await this.session.value?.backgroundSettled();
   }
 
+  /** How often the view was redrawn (whole tree, or parts), for the test API. */
+  refreshCounts(): TracesRefreshCounts {
+    const local = this.groups?.refreshCounts();
+    return { total: this.refreshes.total, root: this.refreshes.root, local: local?.refreshed ?? 0, localSkipped: local?.skipped ?? 0 };
+  }
+
+  private countRefresh(node: TracesNode | TracesNode[] | undefined): void {
+    this.refreshes.total += 1;
+    if (node !== undefined) return;
+    this.refreshes.root += 1;
+    this.groups?.treeRedrawn();
+  }
+
   /** The rows as shown, for the test API. */
   snapshot(): TraceRowSnapshot[] {
     const now = Date.now();
@@ -163,18 +178,28 @@ export class TracesTreeProvider extends Disposable implements vscode.TreeDataPro
    * AWS call. Rows whose trace is not read yet are left out. The service map draws these.
    */
   listedTraces(): Trace[] {
+    const { aws, local } = this.listedTracesBySource();
+    return [...aws, ...local];
+  }
+
+  /**
+   * `listedTraces()` split by the group they are listed under: `grouped` while the view shows
+   * a Local and an AWS group (the service map then offers its "All · Local · AWS" scope).
+   */
+  listedTracesBySource(): { grouped: boolean; aws: Trace[]; local: Trace[] } {
     const store = this.deps.connections.peek()?.store;
-    const traces: Trace[] = [];
+    const aws: Trace[] = [];
     for (const row of this.session.value?.rows ?? []) {
       const trace = store?.peek(row.summary.id);
-      if (trace !== undefined) traces.push(trace);
+      if (trace !== undefined) aws.push(trace);
     }
     // The local rows shown (after the toggle and filter), from the local store: no AWS call either.
+    const local: Trace[] = [];
     for (const row of this.groups?.localRows() ?? []) {
       const trace = this.deps.local?.get(row.summary.id);
-      if (trace !== undefined) traces.push(trace);
+      if (trace !== undefined) local.push(trace);
     }
-    return traces;
+    return { grouped: this.groups?.isActive() === true, aws, local };
   }
 
   /** The trace row of a tree node handed to a command, if it is one. */

@@ -20,7 +20,7 @@ const EDGES: [string, string][] = [
   ['inferred', 'Async hop, inferred (message id or timing)'],
 ];
 
-export const LEGEND_WIDTH = 300;
+export const LEGEND_WIDTH = 340;
 export const LEGEND_HEIGHT = (HEALTHS.length + EDGES.length) * 22 + 12;
 
 export function renderLegend(): SVGSVGElement {

@@ -18,8 +18,12 @@ export function formatRate(count: number, total: number): string {
   return `${Math.round(pct)} %`;
 }
 
+// One formatter for the page: `toLocaleString` builds a new one per call, which cost more than
+// the rest of a 200-node first paint's script put together.
+const COUNT_FORMAT = new Intl.NumberFormat('en-US');
+
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  return COUNT_FORMAT.format(n);
 }
 
 function plural(n: number, one: string, many: string): string {

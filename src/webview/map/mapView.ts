@@ -1,21 +1,25 @@
 /**
- * The service map page once a graph arrived: the toolbar, the SVG map with zoom/pan, the legend,
- * the hover card and the side panel. Owns selection, search, grouping and the trace highlight;
- * posts typed messages and persists only UI state.
+ * The service map page once a graph arrived: the toolbar (scope, search, zoom, group, legend,
+ * export), the SVG map with zoom/pan, the legend, the hover card and the side panel. Owns
+ * selection, search, grouping, the scope choice and the trace highlight; posts typed messages and
+ * persists only UI state. Pointer input is `mapPointer.ts`; zoom and pan are `viewport.ts`.
  */
-import type { CollapseRule, HostToMapMessage, MapSelection, MapToHostMessage, MapViewState } from '../../shared/mapMessages';
+import type { CollapseRule, HostToMapMessage, MapScope, MapScopeInfo, MapSelection, MapToHostMessage, MapViewState } from '../../shared/mapMessages';
 import { MAP_NODE_HEIGHT, MAP_NODE_WIDTH } from '../../shared/mapMessages';
 import type { GraphNode } from '../../shared/serviceGraphModel';
 import { button, el } from '../timeline/dom';
 import { renderGroupMenu } from './groupMenu';
-import { renderLegend } from './legend';
+import { LEGEND_HEIGHT, renderLegend } from './legend';
 import { exportSvgText, pngFromSvg } from './mapExport';
 import { formatCount } from './mapFormat';
 import { mapDefs } from './mapIcons';
-import { buildMapModel, nearestInDirection, sameRule, searchNodes } from './mapModel';
+import { buildMapModel, nearestInDirection, sameRule } from './mapModel';
 import type { MapModel, VisibleNode } from './mapModel';
+import { itemOf, MapPointer } from './mapPointer';
 import { renderMap } from './mapRender';
+import { MapSearch } from './mapSearch';
 import type { RenderedMap } from './mapRender';
+import { SCOPE_LABEL, ScopeControl } from './scopeControl';
 import { renderSidePanel } from './sidePanel';
 import { svgEl } from './svg';
 import { Tooltip } from './tooltip';
@@ -41,21 +45,22 @@ export class MapView {
   private rules: CollapseRule[] = [];
   private selected: MapSelection | undefined;
   private highlight: { traceId: string; nodeIds: string[]; edgeIds: string[] } | undefined;
-  private matches: VisibleNode[] = [];
-  private matchIndex = -1;
   private legendShown = true;
-  private drag: { x: number; y: number; panX: number; panY: number; moved: boolean } | undefined;
+  /** The scope chosen (persisted); the host's `scope` info says what is drawn. */
+  private scope: MapScope = 'all';
+  private scopeInfo: MapScopeInfo | undefined;
   private persistTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly svg: SVGSVGElement;
-  private readonly defs: SVGDefsElement;
-  private readonly viewportLayer: SVGGElement;
   private readonly viewport: Viewport;
   private readonly tooltip: Tooltip;
+  private readonly pointer: MapPointer;
+  private readonly search: MapSearch;
+  private readonly defs: SVGDefsElement;
+  private readonly viewportLayer: SVGGElement;
+  private readonly scopeControl = new ScopeControl((scope) => this.chooseScope(scope));
   private readonly stats = el('span', { className: 'map-stats' });
   private readonly source = el('span', { className: 'map-dim map-source-label' });
   private readonly notes = el('div', { className: 'map-notes', attrs: { role: 'status' } });
-  private readonly search = el('input', { className: 'map-input map-search', attrs: { type: 'search', placeholder: 'Find a service (Enter: next)', 'aria-label': 'Find a service on the map' } });
-  private readonly matchCount = el('span', { className: 'map-dim map-match-count', attrs: { 'aria-live': 'polite' } });
   private readonly groupMenu = el('div', { className: 'map-menu', attrs: { hidden: '', role: 'dialog', 'aria-label': 'Group nodes' } });
   private readonly legendBox = el('div', { className: 'map-legend' });
   private readonly side = el('aside', { className: 'map-side', attrs: { 'aria-label': 'Selection details' } });
@@ -75,6 +80,16 @@ export class MapView {
     this.viewportLayer = svgEl('g', { class: 'map-viewport' });
     this.svg = svgEl('svg', { class: 'map-svg', tabindex: 0, role: 'group', 'aria-roledescription': 'service map' }, [this.defs, this.viewportLayer]);
     this.viewport = new Viewport(this.svg, this.viewportLayer, () => this.schedulePersist());
+    this.search = new MapSearch({
+      svg: this.svg,
+      model: () => this.model,
+      rendered: () => this.rendered,
+      goTo: (node) => {
+        this.centerOnNode(node);
+        this.select({ kind: 'node', id: node.id }, true);
+      },
+      changed: () => this.schedulePersist(),
+    });
     this.legendButton = button('Legend', 'map-tool', () => this.toggleLegend(), 'Show or hide the legend');
     this.groupButton = button('Group…', 'map-tool', () => this.toggleGroupMenu(), 'Group nodes by service type or name prefix');
     const stage = el('div', { className: 'map-stage' }, [this.svg, this.legendBox, this.groupMenu]);
@@ -82,8 +97,12 @@ export class MapView {
     this.legendBox.appendChild(renderLegend());
     this.root = el('div', { className: 'map-root' }, [this.toolbar(), this.notes, el('div', { className: 'map-main' }, [stage, this.side]), this.live]);
     app.replaceChildren(this.root);
+    // The stage is measured now, before the map is in it: drawing the map forces no layout.
+    this.viewport.attach();
+    this.pointer = new MapPointer({ svg: this.svg, viewport: this.viewport, tooltip: this.tooltip, model: () => this.model, select: (selection) => this.select(selection, true), post: (message) => this.options.post(message) });
     this.listen();
     this.applyRestore(restore);
+    this.scopeInfo = message.scope;
     this.setGraph(message, restore === undefined || restore.zoom === undefined);
   }
 
@@ -100,7 +119,7 @@ export class MapView {
   }
 
   viewState(): MapViewState {
-    const state: MapViewState = { zoom: this.viewport.zoom, panX: this.viewport.panX, panY: this.viewport.panY, collapsed: [...this.rules], legend: this.legendShown };
+    const state: MapViewState = { zoom: this.viewport.zoom, panX: this.viewport.panX, panY: this.viewport.panY, collapsed: [...this.rules], legend: this.legendShown, scope: this.scope };
     if (this.selected) state.selected = this.selected;
     if (this.search.value !== '') state.search = this.search.value;
     return state;
@@ -118,7 +137,6 @@ export class MapView {
     if ((event.key === 'f' && (event.ctrlKey || event.metaKey)) || (event.key === '/' && !typing)) {
       event.preventDefault();
       this.search.focus();
-      this.search.select();
       return;
     }
     if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
@@ -147,8 +165,9 @@ export class MapView {
 
   private toolbar(): HTMLElement {
     const tools = el('div', { className: 'map-tools', attrs: { role: 'toolbar', 'aria-label': 'Map tools' } }, [
-      this.search,
-      this.matchCount,
+      this.scopeControl.element,
+      this.search.input,
+      this.search.matchCount,
       button('−', 'map-tool', () => this.viewport.zoomBy(1 / ZOOM_STEP), 'Zoom out (-)'),
       button('+', 'map-tool', () => this.viewport.zoomBy(ZOOM_STEP), 'Zoom in (+)'),
       button('Fit', 'map-tool', () => this.fit(), 'Fit the map to the window (F)'),
@@ -161,17 +180,8 @@ export class MapView {
   }
 
   private listen(): void {
-    this.svg.addEventListener('pointerdown', (event) => this.onPointerDown(event));
-    this.svg.addEventListener('pointermove', (event) => this.onPointerMove(event));
-    this.svg.addEventListener('pointerup', (event) => this.onPointerUp(event));
-    this.svg.addEventListener('pointerleave', () => this.tooltip.hide());
-    this.svg.addEventListener('click', (event) => this.onClick(event));
-    this.svg.addEventListener('dblclick', (event) => this.onDoubleClick(event));
-    this.svg.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
     this.svg.addEventListener('keydown', (event) => this.onMapKey(event));
     this.svg.addEventListener('focusin', (event) => this.onFocus(event));
-    this.search.addEventListener('input', () => this.runSearch());
-    this.search.addEventListener('keydown', (event) => this.onSearchKey(event));
   }
 
   private applyRestore(restore: MapViewState | undefined): void {
@@ -180,14 +190,20 @@ export class MapView {
     this.selected = restore.selected;
     this.search.value = restore.search ?? '';
     this.legendShown = restore.legend ?? true;
+    this.scope = restore.scope ?? 'all';
     if (restore.zoom !== undefined) this.viewport.set(restore.zoom, restore.panX ?? 0, restore.panY ?? 0);
   }
 
   private setGraph(message: GraphMessage, fit: boolean): void {
     this.source.textContent = message.sourceLabel;
+    // Another scope drawn is another map: show all of it.
+    const rescoped = (message.scope?.scope ?? 'all') !== (this.scopeInfo?.scope ?? 'all');
+    this.scopeInfo = message.scope;
+    if (message.scope !== undefined) this.scope = message.scope.scope;
+    this.scopeControl.update(message.scope);
     this.notes.replaceChildren(...message.notes.map((note) => el('p', { className: 'map-note', text: note })));
     this.rebuild();
-    if (fit) this.fit();
+    if (fit || rescoped) this.fit();
     this.viewport.flush();
   }
 
@@ -196,12 +212,15 @@ export class MapView {
     this.rendered = renderMap(this.model);
     this.viewportLayer.replaceChildren(this.rendered.content);
     const { nodes, edges } = this.model;
-    this.stats.textContent = `${formatCount(nodes.length)} services · ${formatCount(edges.length)} calls · ${formatCount(this.graph.traceCount)} traces`;
+    // What is drawn: "12 traces · Local · 8 services · 9 calls".
+    const traces = `${formatCount(this.graph.traceCount)} trace${this.graph.traceCount === 1 ? '' : 's'}`;
+    const scope = this.scopeInfo !== undefined ? ` · ${SCOPE_LABEL[this.scopeInfo.scope]}` : '';
+    this.stats.textContent = `${traces}${scope} · ${formatCount(nodes.length)} services · ${formatCount(edges.length)} calls`;
     this.svg.setAttribute('aria-label', `Service map: ${nodes.length} services and ${edges.length} calls. Tab moves through the services, arrow keys move between neighbours, Enter selects; + and - zoom, F fits.`);
     if (this.selected && !this.exists(this.selected)) this.selected = undefined;
     this.paintSelection();
     this.paintHighlight();
-    this.runSearch(false);
+    this.search.run(false);
     this.legendBox.hidden = !this.legendShown;
     this.legendButton.setAttribute('aria-pressed', String(this.legendShown));
     this.renderSide();
@@ -266,7 +285,9 @@ export class MapView {
       }
     }
     const clear = button('Clear', 'map-button map-secondary', () => this.applyHighlight({ type: 'highlight', nodeIds: [], edgeIds: [] }));
-    this.notes.appendChild(el('p', { className: 'map-note map-path-note' }, [el('span', { text: `Showing the path of trace ${highlight.traceId}. ` }), clear]));
+    const drawn = highlight.nodeIds.some((id) => this.model.visibleOf.has(id));
+    const text = drawn ? `Showing the path of trace ${highlight.traceId}. ` : `Trace ${highlight.traceId} has no service on this map${this.scopeInfo !== undefined ? ` (drawn: ${SCOPE_LABEL[this.scopeInfo.scope]})` : ''}. `;
+    this.notes.appendChild(el('p', { className: 'map-note map-path-note' }, [el('span', { text }), clear]));
   }
 
   private collapse(rule: CollapseRule): void {
@@ -305,80 +326,18 @@ export class MapView {
   }
 
   private fit(): void {
-    this.viewport.fit(this.model.bounds, MAP_NODE_WIDTH, MAP_NODE_HEIGHT);
+    // The legend floats over the bottom-left corner: fit the map above it while it is shown.
+    this.viewport.fit(this.model.bounds, MAP_NODE_WIDTH, MAP_NODE_HEIGHT, this.legendShown ? LEGEND_HEIGHT + 20 : 0);
   }
 
   private centerOnNode(node: VisibleNode): void {
     this.viewport.centerOn(node.x + MAP_NODE_WIDTH / 2, node.y + MAP_NODE_HEIGHT / 2, 0.6);
   }
 
-  /** The node or edge under an event target. */
-  private itemOf(target: EventTarget | null): MapSelection | undefined {
-    const element = target instanceof Element ? target.closest('[data-id]') : null;
-    const id = element?.getAttribute('data-id');
-    if (!element || id === null || id === undefined) return undefined;
-    return { kind: element.hasAttribute('data-edge') ? 'edge' : 'node', id };
-  }
-
-  private onPointerDown(event: PointerEvent): void {
-    if (event.button !== 0 || this.itemOf(event.target)) return;
-    this.drag = { x: event.clientX, y: event.clientY, panX: this.viewport.panX, panY: this.viewport.panY, moved: false };
-    this.svg.setPointerCapture(event.pointerId);
-    this.svg.classList.add('dragging');
-  }
-
-  private onPointerMove(event: PointerEvent): void {
-    const drag = this.drag;
-    if (drag) {
-      const dx = event.clientX - drag.x;
-      const dy = event.clientY - drag.y;
-      if (Math.abs(dx) + Math.abs(dy) > 3) drag.moved = true;
-      this.viewport.set(this.viewport.zoom, drag.panX + dx, drag.panY + dy);
-      return;
-    }
-    const item = this.itemOf(event.target);
-    if (item) this.tooltip.show(this.model, item.kind, item.id, event.clientX, event.clientY);
-    else this.tooltip.hide();
-  }
-
-  private onPointerUp(event: PointerEvent): void {
-    if (!this.drag) return;
-    const moved = this.drag.moved;
-    this.drag = undefined;
-    this.svg.classList.remove('dragging');
-    if (this.svg.hasPointerCapture(event.pointerId)) this.svg.releasePointerCapture(event.pointerId);
-    // A click on the background (no drag) clears the selection.
-    if (!moved) this.select(undefined, true);
-  }
-
-  private onClick(event: MouseEvent): void {
-    const item = this.itemOf(event.target);
-    if (item) this.select(item, true);
-  }
-
-  private onDoubleClick(event: MouseEvent): void {
-    const item = this.itemOf(event.target);
-    if (item?.kind === 'node') {
-      const node = this.model.byId.get(item.id);
-      const ids = node?.group ? node.group.members.map((m) => m.id) : [item.id];
-      this.options.post({ type: 'filterByNode', nodeIds: ids });
-    } else if (item?.kind === 'edge') {
-      const edge = this.model.edgeById.get(item.id);
-      if (edge && edge.failingTraceIds.length > 0) this.options.post({ type: 'edgeFailures', edgeIds: edge.members.map((m) => m.id) });
-    }
-  }
-
-  private onWheel(event: WheelEvent): void {
-    event.preventDefault();
-    const rect = (this.svg.parentElement ?? this.svg).getBoundingClientRect();
-    const delta = event.deltaMode === 1 ? event.deltaY * 16 : event.deltaY;
-    this.viewport.zoomBy(Math.exp(-delta * 0.0015), event.clientX - rect.left, event.clientY - rect.top, true);
-  }
-
   private onMapKey(event: KeyboardEvent): void {
     const arrows: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
     const direction = arrows[event.key];
-    const item = this.itemOf(event.target);
+    const item = itemOf(event.target);
     if (direction && item?.kind === 'node') {
       const from = this.model.byId.get(item.id);
       const next = from ? nearestInDirection(this.model, from, direction[0], direction[1]) : undefined;
@@ -396,41 +355,9 @@ export class MapView {
 
   /** Keeps the focused node on screen. */
   private onFocus(event: FocusEvent): void {
-    const item = this.itemOf(event.target);
+    const item = itemOf(event.target);
     const node = item?.kind === 'node' ? this.model.byId.get(item.id) : undefined;
     if (node && !this.viewport.isVisible(node.x + MAP_NODE_WIDTH / 2, node.y + MAP_NODE_HEIGHT / 2)) this.centerOnNode(node);
-  }
-
-  private runSearch(announce = true): void {
-    if (!this.rendered) return;
-    for (const element of this.root.querySelectorAll('.match, .current-match')) element.classList.remove('match', 'current-match');
-    this.matches = searchNodes(this.model, this.search.value);
-    this.matchIndex = -1;
-    this.svg.classList.toggle('searching', this.search.value.trim() !== '');
-    for (const node of this.matches) this.rendered.nodeEls.get(node.id)?.classList.add('match');
-    const text = this.search.value.trim() === '' ? '' : this.matches.length === 0 ? 'No match' : `${this.matches.length} match${this.matches.length === 1 ? '' : 'es'}`;
-    this.matchCount.textContent = text;
-    if (announce) this.schedulePersist();
-  }
-
-  private onSearchKey(event: KeyboardEvent): void {
-    if (event.key === 'Escape') {
-      this.search.value = '';
-      this.runSearch();
-      this.svg.focus();
-    } else if (event.key === 'Enter' && this.matches.length > 0) {
-      const step = event.shiftKey ? -1 : 1;
-      this.matchIndex = (this.matchIndex + step + this.matches.length) % this.matches.length;
-      const node = this.matches[this.matchIndex] as VisibleNode;
-      for (const element of this.root.querySelectorAll('.current-match')) element.classList.remove('current-match');
-      this.rendered?.nodeEls.get(node.id)?.classList.add('current-match');
-      this.matchCount.textContent = `${this.matchIndex + 1} of ${this.matches.length}`;
-      this.centerOnNode(node);
-      this.select({ kind: 'node', id: node.id }, true);
-    } else {
-      return;
-    }
-    event.preventDefault();
   }
 
   private async export(format: 'svg' | 'png'): Promise<void> {
@@ -445,6 +372,14 @@ export class MapView {
     } catch (error) {
       this.live.textContent = `Export failed: ${String(error)}`;
     }
+  }
+
+  /** The scope control: redraw with the Local traces, the AWS ones or all (the host rebuilds the graph). */
+  private chooseScope(scope: MapScope): void {
+    this.scope = scope;
+    this.live.textContent = `Drawing ${scope === 'all' ? 'all listed traces' : `the ${SCOPE_LABEL[scope]} traces`}…`;
+    this.options.post({ type: 'scope', scope });
+    this.schedulePersist();
   }
 
   private schedulePersist(): void {

@@ -8,9 +8,9 @@
  * and the orders queue, and the handler shows an inline result. Each step is one check and saves a
  * screenshot (docs/images/ with --update-screenshots).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 
 import { startDemoSession } from '../../../scripts/demo/demoSession';
@@ -19,7 +19,8 @@ import { DEMO_BUGS, copyDemoApp, markerLine } from '../../support/demoApp';
 import { startCodeServer, workbenchUrl } from '../codeServer';
 import type { CodeServer } from '../codeServer';
 import type { CheckResult } from '../uiChecks';
-import { consoleText, isNoise, newWorkbenchContext, runFromPalette } from '../workbenchBrowser';
+import { checkRunner, logWorkbenchErrors, screenshot } from '../checkRunner';
+import { newWorkbenchContext, runFromPalette } from '../workbenchBrowser';
 
 export interface DemoE2eOptions {
   browser: Browser;
@@ -39,12 +40,6 @@ const BUG = DEMO_BUGS['missing-email'];
 function webview(page: Page, index = -1): FrameLocator {
   const frames = page.locator('iframe.webview.ready');
   return (index < 0 ? frames.last() : frames.nth(index)).contentFrame().frameLocator('iframe#active-frame');
-}
-
-async function screenshot(page: Page, path: string): Promise<void> {
-  mkdirSync(dirname(path), { recursive: true });
-  await page.mouse.move(0, 0);
-  await page.screenshot({ path });
 }
 
 async function quiet(page: Page): Promise<void> {
@@ -76,34 +71,9 @@ export async function runDemoE2e(options: DemoE2eOptions): Promise<CheckResult[]
   let traffic: TrafficProcess | undefined;
   const context = await newWorkbenchContext(browser);
   const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() !== 'error') return;
-    void consoleText(message).then((text) => {
-      if (!isNoise(text)) log(`workbench error: ${text}`);
-    });
-  });
-  let broken: string | undefined;
+  logWorkbenchErrors(page, log);
   const shot = (name: string): string => join(options.screenshotDir, name);
-  const check = async (name: string, body: () => Promise<string | void>): Promise<void> => {
-    const full = `demo: ${name}`;
-    if (broken !== undefined) {
-      results.push({ name: full, ok: false, detail: `not run: "${broken}" failed` });
-      log(`  ✗ ${full} (not run: an earlier demo check failed)`);
-      return;
-    }
-    const started = Date.now();
-    try {
-      const detail = await body();
-      results.push({ name: full, ok: true, ...(detail ? { detail } : {}) });
-      log(`  ✓ ${full}${detail ? ` — ${detail}` : ''} (${Date.now() - started} ms)`);
-    } catch (error) {
-      broken = full;
-      const message = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
-      results.push({ name: full, ok: false, detail: message });
-      log(`  ✗ ${full}: ${message}`);
-      await screenshot(page, options.failureScreenshot).then(() => log(`    screenshot of the page: ${options.failureScreenshot}`), () => undefined);
-    }
-  };
+  const check = checkRunner({ prefix: 'demo', page, results, log, failureScreenshot: options.failureScreenshot });
 
   try {
     await check('a fresh demo session starts VS Code with the local receivers on and the traffic running', async () => {

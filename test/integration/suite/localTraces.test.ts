@@ -1,11 +1,12 @@
 import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 
-import type { LocalReceiversSnapshot, ServerlessLensApi, TraceRowsBySource } from '../../../src/shared/extensionApi';
+import type { LocalReceiversSnapshot, ServerlessLensApi, TraceRowsBySource, TracesRefreshCounts } from '../../../src/shared/extensionApi';
 import { activatedApi, extension, primaryUrl, setSetting, showTracesView, waitFor } from './helpers';
 
 /** The daemon's datagram header, as every X-Ray SDK writes it before the document. */
@@ -143,6 +144,58 @@ suite('Local traces', () => {
     await waitFor('malformed input counted', () => ((receivers().counters?.malformed ?? 0) >= before + 1 ? true : undefined));
     await waitFor('the count on the Local group', () => (bySource().groups[0]?.description.includes('malformed') === true ? true : undefined));
     assert.equal(receivers().running, true);
+  });
+
+  test('while datagrams stream in (20 a second) the Local group redraws about once a second, and not when no row changed', async function () {
+    this.timeout(40_000);
+    const refreshes = (): TracesRefreshCounts => {
+      const counts = api.testing.tracesRefreshes?.();
+      assert.ok(counts, 'the test API counts the Traces view redraws');
+      return counts;
+    };
+    const port = portOf(receivers().udp);
+    // The AWS docs' minimal complete segment, as new traces: fresh ids, timed now.
+    const sample = JSON.parse(fixture('xray-segments/awsdocs-xray-minimal-complete-segment.json')) as Record<string, unknown>;
+    const datagramOf = (traceId: string, segmentId: string, startMs: number): string =>
+      `${DAEMON_HEADER}${JSON.stringify({ ...sample, trace_id: traceId, id: segmentId, start_time: startMs / 1000, end_time: startMs / 1000 + 0.178 })}`;
+    const before = refreshes();
+    const ids: string[] = [];
+    let last = '';
+    const started = Date.now();
+    for (let i = 0; i < 60; i += 1) {
+      const now = Date.now();
+      const traceId = `1-${Math.floor(now / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+      ids.push(traceId);
+      last = datagramOf(traceId, randomBytes(8).toString('hex'), now);
+      await sendDatagram(port, last);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + (i + 1) * 50 - Date.now())));
+    }
+    const streamedMs = Date.now() - started;
+    const atLastSend = refreshes().local;
+    await waitForLocal(`the ${ids.length} streamed traces`, (shown) => ids.every((id) => shown.includes(id)));
+    // The last datagrams are not left out: one more redraw comes after the stream ends.
+    await waitFor('a redraw after the last datagram', () => (refreshes().local > atLastSend ? true : undefined), 5_000);
+    const streamed = refreshes();
+    const redraws = streamed.local - before.local + (streamed.root - before.root);
+    console.log(`[local traces] ${ids.length} datagrams in ${streamedMs} ms: ${streamed.local - before.local} Local group redraws, ${streamed.root - before.root} whole-tree redraws, ${streamed.localSkipped - before.localSkipped} skipped as unchanged`);
+    assert.ok(streamed.local - before.local >= 2, `the rows appear while the stream runs, not only at its end: ${JSON.stringify(streamed)}`);
+    // One at the first trace, one per second after, one at the end, and one of slack for a slow host (without the limit: about four a second).
+    assert.ok(redraws <= Math.ceil(streamedMs / 1000) + 3, `at most about one redraw a second: ${redraws} in ${streamedMs} ms`);
+
+    // The same segment again (the SDKs re-flush closed segments): counted, but no row changes.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const datagramsBefore = receivers().counters?.datagrams ?? 0;
+    const quiet = refreshes();
+    for (let i = 0; i < 20; i += 1) {
+      await sendDatagram(port, last);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await waitFor('the repeated datagrams counted', () => ((receivers().counters?.datagrams ?? 0) >= datagramsBefore + 20 ? true : undefined));
+    await waitFor('a redraw skipped as unchanged', () => (refreshes().localSkipped > quiet.localSkipped ? true : undefined), 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const after = refreshes();
+    assert.equal(after.local - quiet.local, 0, `no Local redraw when no row changed: ${JSON.stringify({ quiet, after })}`);
+    assert.equal(after.root - quiet.root, 0, 'no whole-tree redraw either');
   });
 
   test('errors only and the filter apply to local rows', async () => {

@@ -1,14 +1,31 @@
 import * as assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 
 import { ENV_SOURCE_APP, TEST_REGION } from '../testEnv';
 import type { SourceAppExpectations } from '../testEnv';
 import type { ServerlessLensApi } from '../../../src/shared/extensionApi';
-import { activatedApi, expectations, primaryUrl, setSetting, waitFor } from './helpers';
+import { activatedApi, expectations, extension, primaryUrl, setSetting, showTracesView, waitFor } from './helpers';
 
 /** The fixture app's function whose deployed name the template's `!Sub` pattern matches. */
 const CREATE_ORDER = 'orders-source-create-order';
+
+/** A real X-Ray daemon datagram (OpenTelemetry Collector contrib's server sample): its service is `SampleServer`. */
+const LOCAL_DATAGRAM = 'xray-segments/otel-contrib-serverSample-udp-datagram-with-header.txt';
+const LOCAL_SERVICE = 'SampleServer';
+
+async function sendDatagram(address: string | undefined, text: string): Promise<void> {
+  const port = Number(/:(\d+)$/.exec(address ?? '')?.[1]);
+  assert.ok(port > 0, `the UDP receiver's address: ${address}`);
+  const socket = createSocket('udp4');
+  try {
+    await new Promise<void>((resolve, reject) => socket.send(Buffer.from(text, 'utf8'), port, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
+  } finally {
+    socket.close();
+  }
+}
 
 function sourceApp(): SourceAppExpectations | undefined {
   const text = process.env[ENV_SOURCE_APP];
@@ -74,5 +91,93 @@ suite('Service map', function () {
     const exportLine = editor.document.getText().split('\n').findIndex((line) => /export\s+(const|async function|function)\s+handler/.test(line));
     assert.ok(exportLine >= 0);
     assert.equal(editor.selection.active.line, exportLine, 'the cursor is on the handler export');
+  });
+  test('opening a timeline by any means highlights its trace on the map, and so does making its tab active', async () => {
+    const drawn = api.testing.serviceMap?.();
+    assert.ok(drawn !== undefined && drawn.nodes.length > 0, 'the map is open and drawn');
+    const label = (id: string): string => `Trace ${id.length > 16 ? `${id.slice(0, 15)}…` : id}`;
+    const traces = expectations().primary.traces;
+    const first = traces.find((t) => t.status !== 'ok') ?? traces[0];
+    const second = traces.find((t) => first !== undefined && label(t.id) !== label(first.id));
+    assert.ok(first && second, 'two traces with different tab titles to open');
+    // The command itself (as Open Trace by ID, the tail and the alerts run it), not a Traces view selection.
+    await vscode.commands.executeCommand('serverlessLens.openTrace', first.id);
+    await waitFor(`the path of ${first.id}`, () => (api.testing.serviceMap?.()?.highlightedTraceId === first.id ? true : undefined), 20_000);
+    await vscode.commands.executeCommand('serverlessLens.openTrace', second.id);
+    await waitFor(`the path of ${second.id}`, () => (api.testing.serviceMap?.()?.highlightedTraceId === second.id ? true : undefined), 20_000);
+    // Back to the first timeline's tab (opened just left of the second; no command of ours): its path again.
+    await vscode.commands.executeCommand('workbench.action.previousEditor');
+    const active = await waitFor('the first timeline active', () => (vscode.window.tabGroups.activeTabGroup.activeTab?.label === label(first.id) ? true : undefined), 5_000).catch(() => vscode.window.tabGroups.activeTabGroup.activeTab?.label);
+    assert.equal(active, true, `the active tab after "previous editor": ${String(active)}`);
+    await waitFor(`the path of ${first.id} again`, () => (api.testing.serviceMap?.()?.highlightedTraceId === first.id ? true : undefined), 10_000);
+    const timelines = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === label(first.id) || t.label === label(second.id));
+    await vscode.window.tabGroups.close(timelines);
+  });
+
+  suite('with local traces beside the AWS ones', () => {
+    suiteSetup(async () => {
+      await showTracesView();
+      await setSetting('serverlessLens.local.udpAddress', '127.0.0.1:0');
+      await setSetting('serverlessLens.local.otlpAddress', '127.0.0.1:0');
+      await vscode.commands.executeCommand('serverlessLens.startLocalReceivers');
+      const receivers = await waitFor('the local receivers', () => (api.testing.localReceivers().running ? api.testing.localReceivers() : undefined));
+      await sendDatagram(receivers.udp, readFileSync(join(extension().extensionPath, 'test', 'fixtures', LOCAL_DATAGRAM), 'utf8'));
+      await waitFor('the Local and AWS groups with a local row', () => (api.testing.traceRowsBySource().grouped && api.testing.traceRowsBySource().local.length > 0 ? true : undefined));
+      if (api.testing.serviceMap?.() === undefined) await vscode.commands.executeCommand('serverlessLens.openServiceMap');
+    });
+
+    suiteTeardown(async () => {
+      await api.testing.serviceMapReceive?.({ type: 'scope', scope: 'all' });
+      await vscode.commands.executeCommand('serverlessLens.stopLocalReceivers');
+      await vscode.commands.executeCommand('serverlessLens.clearLocalTraces');
+      await setSetting('serverlessLens.local.udpAddress', undefined);
+      await setSetting('serverlessLens.local.otlpAddress', undefined);
+    });
+
+    /** The map once it drew `scope` with both sides listed. */
+    async function drawn(scope: 'all' | 'local' | 'aws'): Promise<NonNullable<ReturnType<NonNullable<ServerlessLensApi['testing']['serviceMap']>>>> {
+      await api.testing.serviceMapSettled?.();
+      return waitFor(`the map drawn with scope ${scope}`, () => {
+        const map = api.testing.serviceMap?.();
+        return map?.scope?.scope === scope && map.scope.local > 0 && map.scope.aws > 0 ? map : undefined;
+      }, 30_000);
+    }
+
+    test('All draws both; Local only the local traces (no X-Ray service graph); AWS only the AWS ones', async () => {
+      const all = await drawn('all');
+      const names = (map: typeof all): Set<string> => new Set(map.nodes.map((n) => n.name));
+      const awsFunctions = expectations().primary.functions.map((fn) => fn.functionName);
+      assert.ok(names(all).has(LOCAL_SERVICE), `All has the local service: ${[...names(all)].join(', ')}`);
+      assert.ok(awsFunctions.every((fn) => names(all).has(fn)), 'All has the AWS functions');
+      assert.equal(all.traceCount, all.scope?.local !== undefined ? all.scope.local + all.scope.aws : -1, 'All draws every listed trace');
+      assert.match(all.sourceLabel ?? '', /^Local \+ AWS · /);
+
+      assert.equal(await api.testing.serviceMapReceive?.({ type: 'scope', scope: 'local' }), true);
+      const local = await drawn('local');
+      assert.equal(local.traceCount, local.scope?.local);
+      assert.ok(names(local).has(LOCAL_SERVICE));
+      assert.ok(awsFunctions.every((fn) => !names(local).has(fn)), `no AWS function on the Local map: ${[...names(local)].join(', ')}`);
+      assert.equal(local.sourceLabel, 'Local receivers');
+
+      assert.equal(await api.testing.serviceMapReceive?.({ type: 'scope', scope: 'aws' }), true);
+      const aws = await drawn('aws');
+      assert.equal(aws.traceCount, aws.scope?.aws);
+      assert.ok(!names(aws).has(LOCAL_SERVICE), 'the local service is not on the AWS map');
+      assert.ok(awsFunctions.every((fn) => names(aws).has(fn)));
+      assert.match(aws.sourceLabel ?? '', /^AWS · /);
+    });
+
+    test('the choice is kept while the map stays open, and the scope control goes with the Local group', async () => {
+      assert.equal((await drawn('aws')).scope?.scope, 'aws');
+      await vscode.commands.executeCommand('serverlessLens.stopLocalReceivers');
+      await vscode.commands.executeCommand('serverlessLens.clearLocalTraces');
+      await waitFor('the view without groups', () => (api.testing.traceRowsBySource().grouped ? undefined : true));
+      await api.testing.serviceMapSettled?.();
+      const map = await waitFor('the map without a scope', () => {
+        const snapshot = api.testing.serviceMap?.();
+        return snapshot !== undefined && snapshot.scope === undefined && snapshot.nodes.length > 0 ? snapshot : undefined;
+      }, 30_000);
+      assert.ok(!map.nodes.some((n) => n.name === LOCAL_SERVICE));
+    });
   });
 });

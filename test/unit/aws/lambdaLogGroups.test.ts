@@ -2,29 +2,19 @@
  * The log group of a function through the real LambdaClient (REST-JSON
  * `GET /2015-03-31/functions/{name}/configuration`) against the local endpoint.
  */
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LogGroupResolver, resolveLogGroup } from '../../../src/aws/lambdaLogGroups';
-import { startTestConnection } from '../../support/awsTestConnection';
-import type { TestConnection } from '../../support/awsTestConnection';
+import { useTestConnection } from '../../support/awsTestConnection';
 
-let conn: TestConnection;
 const signal = (): AbortSignal => new AbortController().signal;
 
-before(async () => {
-  conn = await startTestConnection();
-});
-after(async () => {
-  await conn.close();
-});
-beforeEach(() => {
-  conn.server.resetStats();
-  conn.server.clearFaults();
-  conn.server.setFunctionConfigurations({
+const conn = useTestConnection({}, (server, { logger }) => {
+  server.setFunctionConfigurations({
     orders: { LoggingConfig: { LogFormat: 'JSON', LogGroup: '/shop/orders-logs' } },
     payments: {},
   });
-  conn.logger.lines.length = 0;
+  logger.lines.length = 0;
 });
 
 const lambdaCalls = (): number => conn.server.requests.filter((r) => r.operation === 'GetFunctionConfiguration').length;

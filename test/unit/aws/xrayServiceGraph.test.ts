@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,8 +11,7 @@ import { parseServiceGraphJson } from '../../../src/core/serviceGraph/serviceGra
 import type { ServiceGraphSnapshot } from '../../../src/core/serviceGraph/serviceGraphSnapshot';
 import { buildTrace } from '../../../src/core/traceBuilder';
 import { loadSampleTraces } from '../../support/sampleTraces';
-import { startTestConnection, FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY } from '../../support/awsTestConnection';
-import type { TestConnection } from '../../support/awsTestConnection';
+import { useTestConnection, FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY } from '../../support/awsTestConnection';
 import { fixtureText } from '../core/fixtureTraces';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
@@ -29,19 +28,9 @@ function summary(snapshot: ServiceGraphSnapshot): string[] {
 }
 
 describe('fetchServiceGraph through the real SDK', () => {
-  let conn: TestConnection;
-  before(async () => {
-    conn = await startTestConnection({ traces: samples });
-  });
-  after(async () => {
-    await conn.close();
-  });
-  beforeEach(() => {
-    conn.server.resetStats();
-    conn.server.clearFaults();
-    conn.server.latencyMs = 0;
-    conn.server.serviceGraph.pageSize = Number.POSITIVE_INFINITY;
-    conn.server.serviceGraph.fixedResponse = undefined;
+  const conn = useTestConnection({ traces: samples }, (server) => {
+    server.serviceGraph.pageSize = Number.POSITIVE_INFINITY;
+    server.serviceGraph.fixedResponse = undefined;
   });
 
   test('agrees with the graph built from the same traces: merging adds nothing', async () => {

@@ -1,11 +1,10 @@
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyAwsError } from '../../../src/aws/awsErrors';
 import { TraceFetcher } from '../../../src/aws/xrayTraceFetcher';
 import { loadSampleTraces } from '../../support/sampleTraces';
 import type { SampleTrace } from '../../support/sampleTraces';
-import { startTestConnection } from '../../support/awsTestConnection';
-import type { TestConnection } from '../../support/awsTestConnection';
+import { useTestConnection } from '../../support/awsTestConnection';
 
 const samples: SampleTrace[] = loadSampleTraces({ count: 23 });
 const ids = samples.map((t) => t.id);
@@ -15,18 +14,8 @@ function signal(): AbortSignal {
 }
 
 describe('TraceFetcher over BatchGetTraces', () => {
-  let conn: TestConnection;
-  before(async () => {
-    conn = await startTestConnection({ traces: samples });
-  });
-  after(async () => {
-    await conn.close();
-  });
-  beforeEach(() => {
-    conn.server.resetStats();
-    conn.server.clearFaults();
-    conn.server.latencyMs = 0;
-    conn.server.tracesPageSize = 5;
+  const conn = useTestConnection({ traces: samples }, (server) => {
+    server.tracesPageSize = 5;
   });
 
   test('fetches every trace with at most 5 ids per call and at most `concurrency` calls in flight', async () => {
@@ -129,13 +118,7 @@ describe('TraceFetcher over BatchGetTraces', () => {
 });
 
 describe('TraceFetcher with Transaction Search', () => {
-  let conn: TestConnection;
-  before(async () => {
-    conn = await startTestConnection({ traces: samples, transactionSearch: true, retrievalPolls: 2 });
-  });
-  after(async () => {
-    await conn.close();
-  });
+  const conn = useTestConnection({ traces: samples, transactionSearch: true, retrievalPolls: 2 });
 
   test('retrieves the same documents through StartTraceRetrieval + ListRetrievedTraces', async () => {
     const fetcher = new TraceFetcher(conn.factory.xray(), conn.logger, { retrieval: { firstPollDelayMs: 10, maxWaitMs: 5000 } });

@@ -1,11 +1,10 @@
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyAwsError } from '../../../src/aws/awsErrors';
 import { effectiveFilterExpression, searchTraceSummaries, searchWindows } from '../../../src/aws/xrayTraceSearch';
 import type { TraceSummary } from '../../../src/shared/traceModel';
 import { loadSampleTraces } from '../../support/sampleTraces';
-import { startTestConnection } from '../../support/awsTestConnection';
-import type { TestConnection } from '../../support/awsTestConnection';
+import { useTestConnection } from '../../support/awsTestConnection';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 const HOUR = 60 * 60 * 1000;
@@ -24,19 +23,9 @@ function lastMinutes(minutes: number): { startTime: Date; endTime: Date } {
 }
 
 describe('searchTraceSummaries', () => {
-  let conn: TestConnection;
-  before(async () => {
-    conn = await startTestConnection({ traces: samples });
-  });
-  after(async () => {
-    await conn.close();
-  });
-  beforeEach(() => {
-    conn.server.resetStats();
-    conn.server.clearFaults();
-    conn.server.summariesPageSize = 100;
-    conn.server.emptyLeadingPages = 0;
-    conn.server.latencyMs = 0;
+  const conn = useTestConnection({ traces: samples }, (server) => {
+    server.summariesPageSize = 100;
+    server.emptyLeadingPages = 0;
   });
 
   test('pages through NextToken and yields each page newest first', async () => {

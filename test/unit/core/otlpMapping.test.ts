@@ -17,6 +17,7 @@ import { countSpans, otlpTraceRequestToSegmentDocuments } from '../../../src/cor
 import { OtlpDecodeError } from '../../../src/core/otlp/otlpTypes';
 import type { OtlpTraceRequest } from '../../../src/core/otlp/otlpTypes';
 import { ProtobufReader } from '../../../src/core/otlp/protobufReader';
+import { framesFromXRayException } from '../../../src/core/stackFrames';
 import { buildTrace } from '../../../src/core/traceBuilder';
 import { w3cToXray, xrayToW3c } from '../../../src/core/traceIds';
 import type { Span, Trace } from '../../../src/shared/traceModel';
@@ -233,6 +234,29 @@ describe('OTLP spans on the X-Ray model', () => {
     assert.match(top?.path ?? '', /otlpScenario\.ts$/, 'the innermost frame is the throwing function');
     assert.equal(top?.line, throwLine(result.thrown));
     assert.equal(top?.label, 'validateOrder');
+  });
+
+  test('exception frames keep the column of the stack trace, through the model to "Go to source" frames', async () => {
+    const { spans, result } = await capture();
+    // What V8 printed for the throw, read from the error itself: `…/otlpScenario.ts:<line>:<column>`.
+    const printed = /otlpScenario\.ts:(\d+):(\d+)\)?$/m.exec(result.thrown.stack ?? '');
+    assert.ok(printed?.[1] !== undefined && printed[2] !== undefined, String(result.thrown.stack));
+    const expected = { line: Number(printed[1]), column: Number(printed[2]) };
+    for (const request of [decodeTraceRequestJson(jsonBody(spans)), decodeTraceRequestProtobuf(protobufBody(spans))]) {
+      const mapped = otlpTraceRequestToSegmentDocuments(request).documents.find((doc) => doc.document['id'] === result.validate.spanId);
+      const cause = mapped?.document['cause'] as { exceptions: Array<{ stack: Array<Record<string, unknown>> }> } | undefined;
+      const docFrame = cause?.exceptions[0]?.stack[0];
+      assert.equal(docFrame?.['line'], expected.line);
+      assert.equal(docFrame?.['column'], expected.column, 'the mapped document keeps the column');
+      const exception = span(traceOf(request, result.handler.traceId), result.validate.spanId).cause?.exceptions[0];
+      assert.ok(exception);
+      assert.deepEqual({ line: exception.stack[0]?.line, column: exception.stack[0]?.column }, expected, 'the model frame has it');
+      const frames = framesFromXRayException(exception);
+      assert.deepEqual({ line: frames[0]?.line, column: frames[0]?.column }, expected, 'and so does the frame "Go to source" resolves');
+      // Frames V8 printed without a column (none here) would stay without one; no frame gets an invented column.
+      const withColumns = exception.stack.filter((frame) => frame.column !== undefined).length;
+      assert.equal(withColumns, (String(result.thrown.stack).match(/:\d+:\d+\)?$/gm) ?? []).length);
+    }
   });
 
   test('a consumer in another service: its own trace, with the producer as an async link', async () => {

@@ -10,6 +10,10 @@ import type { TraceExportFormat } from '../../../src/core/traceFiles/traceFileEx
 import { buildTrace } from '../../../src/core/traceBuilder';
 import type { Span, Trace } from '../../../src/shared/traceModel';
 import { syntheticTraceDocuments } from '../../builders/syntheticTrace';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { ORDERS_RESOURCE, runOrderScenario } from './otlpScenario';
 
 const FILES = new URL('../../fixtures/trace-files/', import.meta.url);
 
@@ -173,6 +177,34 @@ describe('OTLP JSON export', () => {
       const after = importFile(serializeTraces(before, format));
       assert.deepEqual(after.map((item) => otlpView(item.trace)), before.map((item) => otlpView(item.trace)), format);
     }
+  });
+
+  test('stack columns of an OpenTelemetry trace: kept by the OTLP export, left out of X-Ray documents', async () => {
+    // A real OTLP/JSON body from the OpenTelemetry SDK, with an exception recorded by `recordException`.
+    const exporter = new InMemorySpanExporter();
+    const provider = new TracerProvider({ resource: resourceFromAttributes(ORDERS_RESOURCE), spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+    const result = runOrderScenario(provider.getTracer('orders'), provider.getTracer('notifier'));
+    await provider.forceFlush();
+    const body = JsonTraceSerializer.serializeRequest(exporter.getFinishedSpans());
+    assert.ok(body);
+    const stackOf = (imported: Imported[]): Array<{ line?: number; column?: number; label?: string }> => {
+      const validate = imported.flatMap((item) => item.trace.spans).find((item) => item.id === result.validate.spanId);
+      return (validate?.cause?.exceptions[0]?.stack ?? []).map((frame) => ({ line: frame.line, column: frame.column, label: frame.label }));
+    };
+    const before = importFile(new TextDecoder().decode(body));
+    const frames = stackOf(before);
+    assert.ok(frames.length > 0 && frames[0]?.column !== undefined, JSON.stringify(frames));
+
+    assert.deepEqual(stackOf(importFile(serializeTraces(before, 'otlpJson'))), frames, 'OTLP keeps line and column in the stack text');
+    const withoutColumns = frames.map(({ column: _column, ...rest }) => rest);
+    for (const format of FORMATS) {
+      for (const input of [before, before.map((item) => ({ trace: item.trace }))]) {
+        const text = serializeTraces(input, format);
+        assert.doesNotMatch(text, /\\?"column\\?"/, `${format}: X-Ray stack frames have no column field`);
+        assert.deepEqual(stackOf(importFile(text)).map((frame) => JSON.parse(JSON.stringify(frame)) as unknown), withoutColumns.map((frame) => JSON.parse(JSON.stringify(frame)) as unknown), format);
+      }
+    }
+    assert.match(JSON.stringify(before[0]?.documents), /"column"/, 'the raw documents mapped from OTLP still hold the column (the export leaves it out)');
   });
 
   test('W3C and X-Ray ids are the same 128 bits', () => {

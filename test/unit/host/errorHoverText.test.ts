@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OPEN_TRACE_COMMAND, codeBlock, errorHoverMarkdown, escapeMarkdownText, openTraceLink } from '../../../src/host/source/errorHoverText';
 import type { FrameResolution } from '../../../src/local/frameResolver';
+import { outsideCode, withoutEscapes as unescapedSyntax } from '../../support/markdownProse';
 
 const HOSTILE = [
   '[click me](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22rm%20-rf%20~%22%7D)',
@@ -27,24 +28,6 @@ function frames(path: string, label: string): FrameResolution[] {
   ];
 }
 
-/** Markdown text with every backslash escape removed: what is left must hold no live syntax. */
-function unescapedSyntax(markdown: string): string {
-  return markdown.replace(/\\[!-/:-@[-`{-~]/g, '');
-}
-
-/** The markdown outside fenced code blocks (a fence closes only on a run at least as long). */
-function outsideCode(markdown: string): string {
-  let out = '';
-  let fence: string | undefined;
-  for (const line of markdown.split('\n')) {
-    const match = /^(`{3,})/.exec(line);
-    if (fence === undefined && match?.[1] !== undefined) fence = match[1];
-    else if (fence !== undefined && match?.[1] !== undefined && match[1].length >= fence.length && line.trim() === match[1]) fence = undefined;
-    else if (fence === undefined) out += `${line}\n`;
-  }
-  assert.equal(fence, undefined, 'every code block is closed');
-  return out;
-}
 
 test('hostile exception types and messages stay text in the title', () => {
   for (const text of HOSTILE) {

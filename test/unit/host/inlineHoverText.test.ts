@@ -7,6 +7,7 @@ import { parseLambdaLogLine } from '../../../src/core/lambdaLogParser';
 import { TailInvocationLog } from '../../../src/core/tailInvocations';
 import { OPEN_TRACE_COMMAND } from '../../../src/host/source/errorHoverText';
 import { REVEAL_TAIL_LINE_COMMAND, invocationHoverMarkdown, revealLineLink, stackMarkHoverMarkdown } from '../../../src/host/tail/inlineHoverText';
+import { outsideCode, withoutEscapes } from '../../support/markdownProse';
 
 const HOSTILE = [
   '[click me](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22rm%22%7D)',
@@ -19,16 +20,7 @@ const T0 = Date.parse('2024-05-01T10:00:00.000Z');
 
 /** Markdown outside fenced code blocks, with backslash escapes removed: what could be live syntax. */
 function liveProse(markdown: string): string {
-  let out = '';
-  let fence: string | undefined;
-  for (const line of markdown.split('\n')) {
-    const match = /^(`{3,})/.exec(line);
-    if (fence === undefined && match?.[1] !== undefined) fence = match[1];
-    else if (fence !== undefined && match?.[1] !== undefined && match[1].length >= fence.length && line.trim() === match[1]) fence = undefined;
-    else if (fence === undefined) out += `${line}\n`;
-  }
-  assert.equal(fence, undefined, 'every code block is closed');
-  return out.replace(/\\[!-/:-@[-`{-~]/g, '');
+  return withoutEscapes(outsideCode(markdown));
 }
 
 function linkTargets(prose: string): string[] {

@@ -1,27 +1,16 @@
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TraceFetcher } from '../../../src/aws/xrayTraceFetcher';
 import { buildTrace } from '../../../src/core/traceBuilder';
 import { TraceNotFoundError, TraceStore } from '../../../src/host/traces/traceStore';
-import { startTestConnection } from '../../support/awsTestConnection';
-import type { TestConnection } from '../../support/awsTestConnection';
+import { useTestConnection } from '../../support/awsTestConnection';
 import { loadSampleTraces } from '../../support/sampleTraces';
 
 const samples = loadSampleTraces({ count: 12 });
 const signal = (): AbortSignal => new AbortController().signal;
 
 describe('TraceStore: the per-connection cache of built traces', () => {
-  let conn: TestConnection;
-  before(async () => {
-    conn = await startTestConnection({ traces: samples });
-  });
-  after(async () => {
-    await conn.close();
-  });
-  beforeEach(() => {
-    conn.server.resetStats();
-    conn.server.latencyMs = 0;
-  });
+  const conn = useTestConnection({ traces: samples });
 
   function store(maxSpans?: number): TraceStore {
     return new TraceStore({

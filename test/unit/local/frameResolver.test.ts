@@ -167,6 +167,29 @@ describe('real X-Ray segments from aws-xray-sdk-core', () => {
   }
 });
 
+describe('a frame with its own column (X-Ray frames mapped from an OpenTelemetry stack trace)', () => {
+  test('the exact (line, column) mapping wins over the log stack and the label', async () => {
+    const scenario = SCENARIOS[0]!;
+    const { failure, datagrams } = await runHandlerWithXRay(app, scenario.fn, scenario.event);
+    const exception = buildTrace({ documents: datagrams }).spans.flatMap((span) => span.cause?.exceptions ?? []).find((e) => e.stack.length > 0);
+    assert.ok(exception);
+    const logFrames = parseLambdaErrorPayload(failure.invokeErrorLine).frames;
+    // The same stack with the columns V8 printed, as `core/otlp/otlpToXray.ts` keeps them.
+    const withColumns: SpanException = { ...exception, stack: exception.stack.map((frame, index) => ({ ...frame, ...(logFrames[index]?.column === undefined ? {} : { column: logFrames[index].column }) })) };
+    const frames = framesFromXRayException(withColumns).filter((frame) => frame.path.startsWith('/var/task/'));
+    assert.ok(frames.length === scenario.expected.length && frames.every((frame) => frame.column !== undefined), JSON.stringify(frames));
+    // Evidence that points elsewhere: every log frame's column shifted to the next frame's.
+    const misleading = logFrames.map((frame, index) => ({ ...frame, ...(logFrames[(index + 1) % logFrames.length]?.column === undefined ? {} : { column: logFrames[(index + 1) % logFrames.length]?.column }) }));
+    const results = await resolveFrames(frames, context(scenario.fn, { evidenceFrames: misleading }));
+    results.forEach((result, index) => {
+      const [file, marker] = scenario.expected[index] ?? ['', ''];
+      assert.equal(result.resolved?.file, join(app.appDir, file), result.why);
+      assert.equal(result.resolved?.line, expectedLine(file, marker), marker);
+      assert.deepEqual([result.resolved?.guess, result.resolved?.reason], [false, 'source map']);
+    });
+  });
+});
+
 describe('the workspace boundary', () => {
   const frame = (path: string): ParsedFrame => ({ path, line: 1, column: 1, origin: 'node', isRuntime: false });
 

@@ -23,20 +23,11 @@ import { LocalReceivers } from '../../../src/local/receivers';
 import type { InMemoryLocalTraceStore } from '../../../src/local/localTraceStore';
 import type { Trace } from '../../../src/shared/traceModel';
 import { seededRandom } from '../../builders/seededRandom';
+import { waitFor } from '../../support/waitFor';
 import { INVOCATION_ID, NOTIFIER_RESOURCE, ORDERS_RESOURCE, runOrderScenario } from '../core/otlpScenario';
 import type { ScenarioResult } from '../core/otlpScenario';
 
 const FIXTURES = new URL('../../fixtures/otlp/', import.meta.url);
-
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** Runs the orders scenario through real exporters of the given kind. */
 async function exportScenario(makeExporter: () => SpanExporter): Promise<ScenarioResult> {

@@ -18,20 +18,11 @@ import type { ReceiverCounters } from '../../../src/local/localTraceTypes';
 import type { Trace } from '../../../src/shared/traceModel';
 import type * as XRaySdk from 'aws-xray-sdk-core';
 import { seededRandom } from '../../builders/seededRandom';
+import { waitFor } from '../../support/waitFor';
 import { fixtureTraces } from '../core/fixtureTraces';
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url);
 const fixture = (path: string): Buffer => readFileSync(new URL(path, FIXTURES));
-
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 function sender(): Socket {
   return createSocket('udp4');
