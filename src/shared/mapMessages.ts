@@ -10,6 +10,7 @@
  */
 import type { ServiceGraph } from './serviceGraphModel';
 import type { ServiceType } from './traceModel';
+import { SERVICE_TYPES } from './timelineRows';
 
 /** The panel's webview type, also used by the serializer that restores it after a reload. */
 export const SERVICE_MAP_VIEW_TYPE = 'serverlessLens.serviceMap';
@@ -190,28 +191,11 @@ export function parseMapToHost(raw: unknown): MapToHostMessage | undefined {
   }
 }
 
-const SERVICE_TYPES: ReadonlySet<string> = new Set<ServiceType>([
-  'client',
-  'apiGateway',
-  'lambda',
-  'lambdaFunction',
-  'dynamodb',
-  'sqs',
-  'sns',
-  's3',
-  'eventbridge',
-  'stepFunctions',
-  'ec2',
-  'ecs',
-  'elasticBeanstalk',
-  'awsService',
-  'http',
-  'sql',
-  'internal',
-]);
+/** The wire list of `timelineRows.ts` is the one complete list (checked at compile time). */
+const SERVICE_TYPE_SET: ReadonlySet<string> = new Set<string>(SERVICE_TYPES);
 
 export function isServiceType(value: unknown): value is ServiceType {
-  return typeof value === 'string' && SERVICE_TYPES.has(value);
+  return typeof value === 'string' && SERVICE_TYPE_SET.has(value);
 }
 
 function parseCollapseRule(raw: unknown): CollapseRule | undefined {

@@ -13,11 +13,6 @@ import type { TraceMessageOptions } from './hostMessages';
 import { launchWebviewPage, WebviewHarness } from './webviewHarness';
 import type { HarnessOptions, LaunchedPage } from './webviewHarness';
 
-// The map harness takes these from here.
-export { themeBodyClass, themeStylesheet } from './webviewTheme';
-export type { HarnessTheme } from './webviewTheme';
-export type { CspViolation, HarnessOptions } from './webviewHarness';
-
 const TIMELINE_PAGE = { script: 'timeline.js', styles: ['timeline.css'], title: 'Trace timeline', viewport: { width: 1280, height: 800 } };
 
 export class TimelineHarness extends WebviewHarness<HostToTimelineMessage, TimelineToHostMessage> {

@@ -18,13 +18,18 @@
  *   in a `column` field X-Ray itself does not have).
  * - Span links become `links` (async edges); ids are converted to X-Ray form (the first 8 hex of
  *   the W3C id become the "epoch" part), and the W3C ids stay visible in `metadata.otel`.
+ *
+ * Reading the span is in `otlpSpanContext.ts`, the `http`/`aws`/`cause`/`metadata` blocks in
+ * `otlpXrayBlocks.ts`; this module decides the document's kind and name and puts it together.
  */
-import { parseStackText } from '../stackFrames';
 import { w3cToXray } from '../traceIds';
-import { SPAN_KIND, SPAN_KIND_NAMES, STATUS_CODE } from './otlpTypes';
-import type { OtlpAttributes, OtlpEvent, OtlpScope, OtlpSpan, OtlpTraceRequest, OtlpValue } from './otlpTypes';
+import { SPAN_ID, ZERO_SPAN_ID, attr, hasParent, isFunctionSpan, isSegmentSpan, remoteParent, seconds, serviceName, stringList, text } from './otlpSpanContext';
+import type { SpanContext as Context, XRayDocument } from './otlpSpanContext';
+import { awsBlock, awsServiceName, hostOfUrl, httpBlock, otelMetadata, statusFlags } from './otlpXrayBlocks';
+import { SPAN_KIND } from './otlpTypes';
+import type { OtlpAttributes, OtlpScope, OtlpSpan, OtlpTraceRequest } from './otlpTypes';
 
-export type XRayDocument = Record<string, unknown>;
+export type { XRayDocument } from './otlpSpanContext';
 
 export interface MappedSegmentDocument {
   /** Lowercase X-Ray trace id. */
@@ -45,88 +50,6 @@ export interface OtlpMappingResult {
   problems: string[];
 }
 
-const ZERO_SPAN_ID = /^0{16}$/;
-const SPAN_ID = /^[0-9a-f]{16}$/;
-/** `Span.flags` bits 8 and 9: whether the parent is known to be remote, and whether it is. */
-const FLAG_HAS_IS_REMOTE = 0x100;
-const FLAG_IS_REMOTE = 0x200;
-
-interface Context {
-  span: OtlpSpan;
-  resource: OtlpAttributes;
-}
-
-function attr(context: Context, ...keys: string[]): OtlpValue | undefined {
-  for (const key of keys) {
-    if (Object.hasOwn(context.span.attributes, key)) {
-      const value = context.span.attributes[key];
-      if (value !== null && value !== undefined && value !== '') return value;
-    }
-  }
-  for (const key of keys) {
-    if (Object.hasOwn(context.resource, key)) {
-      const value = context.resource[key];
-      if (value !== null && value !== undefined && value !== '') return value;
-    }
-  }
-  return undefined;
-}
-
-function text(context: Context, ...keys: string[]): string | undefined {
-  const value = attr(context, ...keys);
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return undefined;
-}
-
-function numberOf(context: Context, ...keys: string[]): number | undefined {
-  const value = attr(context, ...keys);
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && /^\d+$/.test(value.trim())) return Number(value);
-  return undefined;
-}
-
-function stringList(context: Context, key: string): string[] | undefined {
-  const value = attr(context, key);
-  if (typeof value === 'string') return [value];
-  if (!Array.isArray(value)) return undefined;
-  const strings = value.filter((item): item is string => typeof item === 'string' && item !== '');
-  return strings.length > 0 ? strings : undefined;
-}
-
-function serviceName(context: Context): string | undefined {
-  const name = typeof context.resource['service.name'] === 'string' ? (context.resource['service.name'] as string) : undefined;
-  // The SDK's fallback `unknown_service:node` names nothing; the span name says more.
-  return name === undefined || name === '' || name.startsWith('unknown_service') ? undefined : name;
-}
-
-function seconds(nanos: number): number {
-  return nanos / 1e9;
-}
-
-function hasParent(span: OtlpSpan): boolean {
-  return span.parentSpanId !== undefined && SPAN_ID.test(span.parentSpanId) && !ZERO_SPAN_ID.test(span.parentSpanId);
-}
-
-function remoteParent(span: OtlpSpan): boolean {
-  const flags = span.flags ?? 0;
-  return (flags & FLAG_HAS_IS_REMOTE) !== 0 && (flags & FLAG_IS_REMOTE) !== 0;
-}
-
-function isSegmentSpan(span: OtlpSpan): boolean {
-  return span.kind === SPAN_KIND.server || span.kind === SPAN_KIND.consumer || !hasParent(span) || remoteParent(span);
-}
-
-function isLambdaResource(context: Context): boolean {
-  return context.resource['cloud.platform'] === 'aws_lambda' || (typeof context.resource['faas.name'] === 'string' && context.resource['cloud.provider'] === 'aws');
-}
-
-function isFunctionSpan(context: Context): boolean {
-  const spanAttrs = context.span.attributes;
-  if (['faas.invocation_id', 'faas.execution', 'faas.trigger', 'faas.coldstart'].some((key) => Object.hasOwn(spanAttrs, key))) return true;
-  return isLambdaResource(context) && (!hasParent(context.span) || remoteParent(context.span));
-}
-
 const PLATFORM_ORIGINS: Readonly<Record<string, string>> = {
   aws_ec2: 'AWS::EC2::Instance',
   aws_ecs: 'AWS::ECS::Container',
@@ -134,192 +57,6 @@ const PLATFORM_ORIGINS: Readonly<Record<string, string>> = {
   aws_elastic_beanstalk: 'AWS::ElasticBeanstalk::Environment',
   aws_app_runner: 'AWS::AppRunner::Service',
 };
-
-// ── HTTP ──────────────────────────────────────────────────────────────────────────────────────
-
-function httpUrl(context: Context, server: boolean): string | undefined {
-  const full = text(context, 'url.full', 'http.url');
-  if (full !== undefined) return full;
-  const host = server
-    ? text(context, 'server.address', 'http.host', 'net.host.name')
-    : text(context, 'server.address', 'net.peer.name', 'http.host');
-  const target = text(context, 'http.target') ?? joinPathQuery(text(context, 'url.path'), text(context, 'url.query'));
-  if (host === undefined) return target;
-  const scheme = text(context, 'url.scheme', 'http.scheme') ?? 'http';
-  const port = numberOf(context, 'server.port', server ? 'net.host.port' : 'net.peer.port');
-  const defaultPort = (scheme === 'http' && port === 80) || (scheme === 'https' && port === 443);
-  const authority = port === undefined || defaultPort || host.includes(':') ? host : `${host}:${port}`;
-  return `${scheme}://${authority}${target ?? ''}`;
-}
-
-function joinPathQuery(path: string | undefined, query: string | undefined): string | undefined {
-  if (path === undefined) return undefined;
-  return query === undefined || query === '' ? path : `${path}?${query.replace(/^\?/, '')}`;
-}
-
-function httpStatus(context: Context): number | undefined {
-  return numberOf(context, 'http.response.status_code', 'http.status_code');
-}
-
-function httpBlock(context: Context, server: boolean): XRayDocument | undefined {
-  const method = text(context, 'http.request.method', 'http.method');
-  const url = httpUrl(context, server);
-  const status = httpStatus(context);
-  const request: XRayDocument = {};
-  if (method !== undefined) request['method'] = method;
-  if (url !== undefined && (method !== undefined || server || text(context, 'url.full', 'http.url') !== undefined)) request['url'] = url;
-  if (server) {
-    const userAgent = text(context, 'user_agent.original', 'http.user_agent');
-    const clientIp = text(context, 'client.address', 'http.client_ip', 'net.sock.peer.addr', 'net.peer.ip');
-    if (userAgent !== undefined) request['user_agent'] = userAgent;
-    if (clientIp !== undefined) request['client_ip'] = clientIp;
-  }
-  const response: XRayDocument = {};
-  if (status !== undefined) response['status'] = status;
-  const length = numberOf(context, 'http.response.body.size', 'http.response_content_length');
-  if (length !== undefined) response['content_length'] = length;
-  if (Object.keys(request).length === 0 && Object.keys(response).length === 0) return undefined;
-  return {
-    ...(Object.keys(request).length === 0 ? {} : { request }),
-    ...(Object.keys(response).length === 0 ? {} : { response }),
-  };
-}
-
-function hostOfUrl(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
-  const match = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/i.exec(url);
-  return match?.[1] === undefined || match[1] === '' ? undefined : match[1];
-}
-
-// ── AWS calls ─────────────────────────────────────────────────────────────────────────────────
-
-const MESSAGING_SERVICES: Readonly<Record<string, string>> = {
-  aws_sqs: 'SQS', 'aws.sqs': 'SQS', amazonsqs: 'SQS', aws_sns: 'SNS', 'aws.sns': 'SNS', aws_eventbridge: 'EventBridge',
-};
-
-function awsServiceName(context: Context): string | undefined {
-  const rpcSystem = text(context, 'rpc.system');
-  const rpcService = text(context, 'rpc.service');
-  if (rpcSystem === 'aws-api') return rpcService ?? 'AWS';
-  const messaging = text(context, 'messaging.system');
-  if (messaging !== undefined && MESSAGING_SERVICES[messaging.toLowerCase()] !== undefined) return MESSAGING_SERVICES[messaging.toLowerCase()];
-  if (text(context, 'db.system', 'db.system.name') === 'dynamodb') return 'DynamoDB';
-  if (Object.keys(context.span.attributes).some((key) => key.startsWith('aws.') && key !== 'aws.lambda.invoked_arn')) return rpcService ?? 'AWS';
-  if (text(context, 'faas.invoked_provider') === 'aws') return 'Lambda';
-  return undefined;
-}
-
-function awsBlock(context: Context): XRayDocument {
-  const aws: XRayDocument = {};
-  const set = (key: string, value: unknown): void => {
-    if (value !== undefined) aws[key] = value;
-  };
-  set('operation', text(context, 'rpc.method', 'aws.operation'));
-  set('region', text(context, 'aws.region', 'cloud.region', 'faas.invoked_region'));
-  set('request_id', text(context, 'aws.request_id', 'aws.request.id', 'aws.requestId'));
-  const tables = stringList(context, 'aws.dynamodb.table_names');
-  set('table_name', tables?.[0]);
-  set('queue_url', text(context, 'aws.sqs.queue_url', 'aws.sqs.queue.url', 'messaging.url'));
-  set('topic_arn', text(context, 'aws.sns.topic.arn', 'aws.sns.topic_arn'));
-  set('function_name', text(context, 'faas.invoked_name', 'aws.lambda.function_name'));
-  set('bucket_name', text(context, 'aws.s3.bucket'));
-  const destination = text(context, 'messaging.destination.name', 'messaging.destination');
-  const resources = tables ?? (destination === undefined ? undefined : [destination]);
-  set('resource_names', resources);
-  return aws;
-}
-
-// ── Errors ────────────────────────────────────────────────────────────────────────────────────
-
-/** A stable 16-hex id for the n-th exception of a span (FNV-1a over the span id and index). */
-function exceptionId(spanId: string, index: number): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193 ^ index;
-  const input = `${spanId}:${index}`;
-  for (let i = 0; i < input.length; i++) {
-    const c = input.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
-    h2 = Math.imul(h2 ^ c, 0x01000193 + 2 * index) >>> 0;
-  }
-  return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
-}
-
-function eventText(event: OtlpEvent, key: string): string | undefined {
-  const value = Object.hasOwn(event.attributes, key) ? event.attributes[key] : undefined;
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function exceptionsOf(context: Context, remote: boolean): XRayDocument[] {
-  const out: XRayDocument[] = [];
-  context.span.events.forEach((event) => {
-    if (event.name !== 'exception') return;
-    const stacktrace = eventText(event, 'exception.stacktrace');
-    const parsed = stacktrace === undefined ? undefined : parseStackText(stacktrace, { origin: 'otel' });
-    const type = eventText(event, 'exception.type') ?? parsed?.errorType;
-    const message = eventText(event, 'exception.message') ?? parsed?.message;
-    const exception: XRayDocument = { id: exceptionId(context.span.spanId, out.length) };
-    if (type !== undefined) exception['type'] = type;
-    if (message !== undefined) exception['message'] = message;
-    if (remote) exception['remote'] = true;
-    exception['stack'] = (parsed?.frames ?? []).map((frame) => ({
-      path: frame.path,
-      ...(frame.line === undefined ? {} : { line: frame.line }),
-      // X-Ray frames have no column; kept here (and stripped again on X-Ray export, see
-      // `traceFiles/traceFileExport.ts`) so a minified bundle's frame resolves exactly.
-      ...(frame.column === undefined ? {} : { column: frame.column }),
-      ...(frame.label === undefined ? {} : { label: frame.label }),
-    }));
-    out.push(exception);
-  });
-  const statusMessage = context.span.status.message;
-  if (out.length === 0 && context.span.status.code === STATUS_CODE.error && statusMessage !== undefined && statusMessage !== '') {
-    out.push({ id: exceptionId(context.span.spanId, 0), message: statusMessage, ...(remote ? { remote: true } : {}), stack: [] });
-  }
-  return out;
-}
-
-function statusFlags(context: Context, document: XRayDocument, remote: boolean): void {
-  const status = httpStatus(context);
-  const failed = context.span.status.code === STATUS_CODE.error;
-  if (status === 429) {
-    document['throttle'] = true;
-    document['error'] = true;
-  } else if (status !== undefined && status >= 400 && status < 500) {
-    document['error'] = true;
-  } else if ((status !== undefined && status >= 500) || failed) {
-    document['fault'] = true;
-  }
-  const exceptions = exceptionsOf(context, remote);
-  if (exceptions.length > 0) {
-    document['cause'] = { exceptions };
-    // An exception recorded on a span whose status says nothing is still a failure to show.
-    if (document['fault'] !== true && document['error'] !== true && context.span.status.code !== STATUS_CODE.ok) document['fault'] = true;
-  }
-}
-
-// ── Metadata ──────────────────────────────────────────────────────────────────────────────────
-
-function otelMetadata(context: Context, scope: OtlpScope, segment: boolean): XRayDocument {
-  const { span } = context;
-  const otel: XRayDocument = {
-    name: span.name,
-    kind: SPAN_KIND_NAMES[span.kind] ?? String(span.kind),
-    trace_id: span.traceId,
-    span_id: span.spanId,
-  };
-  if (span.parentSpanId !== undefined) otel['parent_span_id'] = span.parentSpanId;
-  if (span.traceState !== undefined) otel['trace_state'] = span.traceState;
-  if (span.status.code !== STATUS_CODE.unset || span.status.message !== undefined) {
-    otel['status'] = { code: ['UNSET', 'OK', 'ERROR'][span.status.code] ?? String(span.status.code), ...(span.status.message === undefined ? {} : { message: span.status.message }) };
-  }
-  if (scope.name !== undefined) otel['scope'] = scope.version === undefined ? scope.name : `${scope.name}@${scope.version}`;
-  if (Object.keys(span.attributes).length > 0) otel['attributes'] = span.attributes;
-  if (segment && Object.keys(context.resource).length > 0) otel['resource'] = context.resource;
-  if (span.events.length > 0) {
-    otel['events'] = span.events.map((event) => ({ name: event.name, time: seconds(event.timeUnixNano), ...(Object.keys(event.attributes).length === 0 ? {} : { attributes: event.attributes }) }));
-  }
-  return otel;
-}
 
 // ── Spans ─────────────────────────────────────────────────────────────────────────────────────
 

@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { Disposable } from '../lifecycle';
-import { renderWebviewHtml } from '../../shared/webviewHtml';
 import { parseMapToHost, SERVICE_MAP_VIEW_TYPE } from '../../shared/mapMessages';
 import type { HostToMapMessage, MapToHostMessage } from '../../shared/mapMessages';
 import type { ComponentLogger } from '../logger';
+import { describeRaw, webviewPageHtml, webviewPanelOptions, webviewScriptOptions } from '../webviewPanels';
 
 /**
  * The service map's webview panel: the page (strict CSP, only `dist/webview` reachable), the
@@ -19,14 +18,14 @@ export class ServiceMapPanel extends Disposable {
   readonly onDidDispose = this.disposed.event;
 
   static create(extensionUri: vscode.Uri, log: ComponentLogger): ServiceMapPanel {
-    const panel = vscode.window.createWebviewPanel(SERVICE_MAP_VIEW_TYPE, 'Service Map', { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewOptions(extensionUri));
+    // No retained context while hidden: the page asks again with `ready` and the host re-posts the last graph.
+    const panel = vscode.window.createWebviewPanel(SERVICE_MAP_VIEW_TYPE, 'Service Map', { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewPanelOptions(extensionUri));
     return new ServiceMapPanel(panel, extensionUri, log);
   }
 
   /** Adopts a panel VS Code restored after a reload. */
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, log: ComponentLogger): ServiceMapPanel {
-    const { enableScripts, localResourceRoots } = webviewOptions(extensionUri);
-    panel.webview.options = { enableScripts, localResourceRoots };
+    panel.webview.options = webviewScriptOptions(extensionUri);
     return new ServiceMapPanel(panel, extensionUri, log);
   }
 
@@ -78,15 +77,7 @@ export class ServiceMapPanel extends Disposable {
   }
 
   private html(): string {
-    const { webview } = this.panel;
-    const root = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
-    return renderWebviewHtml({
-      cspSource: webview.cspSource,
-      nonce: randomBytes(16).toString('base64'),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'map.js')).toString(),
-      styleUris: [webview.asWebviewUri(vscode.Uri.joinPath(root, 'map.css')).toString()],
-      title: 'Service Map',
-    });
+    return webviewPageHtml(this.panel.webview, this.extensionUri, { script: 'map.js', styles: ['map.css'], title: 'Service Map' });
   }
 
   private onMessage(raw: unknown): boolean {
@@ -97,20 +88,5 @@ export class ServiceMapPanel extends Disposable {
     }
     this.received.fire(message);
     return true;
-  }
-}
-
-function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-  // Only the built webview folder is reachable; no retained context while hidden (the page
-  // asks again with `ready` and the host re-posts the last graph).
-  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')] };
-}
-
-function describeRaw(raw: unknown): string {
-  try {
-    const text = JSON.stringify(raw) ?? String(raw);
-    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-  } catch {
-    return typeof raw;
   }
 }

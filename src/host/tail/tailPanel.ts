@@ -7,7 +7,6 @@
  * validated before use.
  */
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { traceIdsIn } from '../../core/lambdaLogParser';
 import type { ParsedFrame } from '../../core/stackFrames';
 import { framesOfLogStack } from '../../core/stackFrames';
@@ -15,10 +14,10 @@ import { parseTailFilter, serverPatternOf } from '../../core/tailFilter';
 import { stackLinesOf, toTailViewLine } from '../../core/tailLines';
 import { TAIL_VIEW_TYPE, parseTailToHost } from '../../shared/tailMessages';
 import type { HostToTailMessage, TailToHostMessage, TailViewStatus } from '../../shared/tailMessages';
-import { renderWebviewHtml } from '../../shared/webviewHtml';
 import { COMMANDS } from '../commands/commandIds';
 import { Disposable, toDisposable } from '../lifecycle';
 import type { ComponentLogger } from '../logger';
+import { webviewPageHtml, webviewPanelOptions } from '../webviewPanels';
 import type { TailLine } from './tailFeed';
 import type { TailSession } from './tailSession';
 
@@ -48,8 +47,7 @@ export class TailPanel extends Disposable {
   lastPostedAt: number | undefined;
 
   static create(deps: TailPanelDeps): TailPanel {
-    const root = vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview');
-    const panel = vscode.window.createWebviewPanel(TAIL_VIEW_TYPE, deps.title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, localResourceRoots: [root] });
+    const panel = vscode.window.createWebviewPanel(TAIL_VIEW_TYPE, deps.title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewPanelOptions(deps.extensionUri));
     return new TailPanel(panel, deps);
   }
 
@@ -118,16 +116,8 @@ export class TailPanel extends Disposable {
   }
 
   private html(): string {
-    const { webview } = this.panel;
-    const root = vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview');
-    return renderWebviewHtml({
-      cspSource: webview.cspSource,
-      nonce: randomBytes(16).toString('base64'),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'tail.js')).toString(),
-      // The timeline's sheet gives the shared pieces (buttons, log levels, function colours, frames).
-      styleUris: [webview.asWebviewUri(vscode.Uri.joinPath(root, 'timeline.css')).toString(), webview.asWebviewUri(vscode.Uri.joinPath(root, 'tail.css')).toString()],
-      title: this.deps.title,
-    });
+    // The timeline's sheet gives the shared pieces (buttons, log levels, function colours, frames).
+    return webviewPageHtml(this.panel.webview, this.deps.extensionUri, { script: 'tail.js', styles: ['timeline.css', 'tail.css'], title: this.deps.title });
   }
 
   private post(message: HostToTailMessage): void {

@@ -1,7 +1,5 @@
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { Disposable, toDisposable } from '../lifecycle';
-import { renderWebviewHtml } from '../../shared/webviewHtml';
 import { TIMELINE_VIEW_TYPE, parseTimelineToHost } from '../../shared/timelineMessages';
 import type { CopyWhat, HostToTimelineMessage, TimelineToHostMessage, TimelineViewState } from '../../shared/timelineMessages';
 import type { TimelineRows, TimelineTraceHeader } from '../../shared/timelineRows';
@@ -10,6 +8,7 @@ import type { ParsedFrame } from '../../core/stackFrames';
 import { encodeTimelineRows, encodeTraceHeader } from '../../core/timelineRows';
 import { COMMANDS } from '../commands/commandIds';
 import type { ComponentLogger } from '../logger';
+import { describeRaw, webviewPageHtml, webviewPanelOptions, webviewScriptOptions } from '../webviewPanels';
 import type { LoadedTrace, TraceLoadFailure } from './awsTraceSource';
 import type { TraceSources } from './traceSources';
 import type { TimelineSnapshot } from '../../shared/extensionApi';
@@ -68,14 +67,13 @@ export class TraceTimelinePanel extends Disposable {
 
   /** Opens a new panel for `traceId` beside the editor. */
   static create(traceId: string, deps: TimelinePanelDeps): TraceTimelinePanel {
-    const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, panelTitle(traceId), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewOptions(deps.extensionUri));
+    const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, panelTitle(traceId), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewPanelOptions(deps.extensionUri, { enableFindWidget: true }));
     return new TraceTimelinePanel(panel, traceId, deps, undefined);
   }
 
   /** Adopts a panel VS Code restored after a reload (see `timelinePanelSerializer.ts`). */
   static revive(panel: vscode.WebviewPanel, state: TimelineViewState, deps: TimelinePanelDeps): TraceTimelinePanel {
-    const { enableScripts, localResourceRoots } = webviewOptions(deps.extensionUri);
-    panel.webview.options = { enableScripts, localResourceRoots };
+    panel.webview.options = webviewScriptOptions(deps.extensionUri);
     return new TraceTimelinePanel(panel, state.traceId, deps, state);
   }
 
@@ -84,8 +82,7 @@ export class TraceTimelinePanel extends Disposable {
    * the file name): "Retry" asks `inMemory` again instead of fetching.
    */
   static forInMemoryTrace(panel: vscode.WebviewPanel, traceId: string, inMemory: InMemoryTrace, deps: TimelinePanelDeps): TraceTimelinePanel {
-    const { enableScripts, localResourceRoots } = webviewOptions(deps.extensionUri);
-    panel.webview.options = { enableScripts, localResourceRoots };
+    panel.webview.options = webviewScriptOptions(deps.extensionUri);
     return new TraceTimelinePanel(panel, traceId, deps, undefined, inMemory);
   }
 
@@ -158,15 +155,7 @@ export class TraceTimelinePanel extends Disposable {
   }
 
   private html(): string {
-    const { webview } = this.panel;
-    const root = vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview');
-    return renderWebviewHtml({
-      cspSource: webview.cspSource,
-      nonce: randomBytes(16).toString('base64'),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'timeline.js')).toString(),
-      styleUris: [webview.asWebviewUri(vscode.Uri.joinPath(root, 'timeline.css')).toString()],
-      title: `Trace ${this.traceId}`,
-    });
+    return webviewPageHtml(this.panel.webview, this.deps.extensionUri, { script: 'timeline.js', styles: ['timeline.css'], title: `Trace ${this.traceId}` });
   }
 
   private onMessage(raw: unknown): void {
@@ -336,24 +325,10 @@ export class TraceTimelinePanel extends Disposable {
   }
 }
 
-function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-  // Only the built webview folder is reachable from the page; no retained context while hidden.
-  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')], enableFindWidget: true };
-}
-
 /**
  * `Trace 1-5759e988-bd86…`: the time part and the start of the random part, enough to tell two
  * traces of the same second apart; the full id is in the tooltip and the page.
  */
 export function panelTitle(traceId: string): string {
   return `Trace ${traceId.length > 16 ? `${traceId.slice(0, 15)}…` : traceId}`;
-}
-
-function describeRaw(raw: unknown): string {
-  try {
-    const text = JSON.stringify(raw) ?? String(raw);
-    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-  } catch {
-    return typeof raw;
-  }
 }

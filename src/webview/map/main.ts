@@ -3,15 +3,15 @@
  * `loading`, `empty`, `error`, `graph` (first or refreshed) and `highlight`. Only UI state is
  * persisted (`MapViewState`).
  */
-import type { HostToMapMessage, MapViewState } from '../../shared/mapMessages';
+import type { HostToMapMessage, MapToHostMessage, MapViewState } from '../../shared/mapMessages';
 import { parseMapViewState } from '../../shared/mapMessages';
+import { webviewHost } from '../shared/vscodeApi';
 import { button, el } from '../timeline/dom';
 import { MapView } from './mapView';
-import { mapHost } from './vscodeApi';
 
 type GraphMessage = Extract<HostToMapMessage, { type: 'graph' }>;
 
-const host = mapHost();
+const host = webviewHost<MapToHostMessage, MapViewState>();
 const app = document.getElementById('app') ?? document.body;
 let view: MapView | undefined;
 /** A highlight that arrived before the first graph. */

@@ -4,13 +4,8 @@
  * the host replays its lines and the filter when the page is rebuilt.
  */
 import type { HostToTailMessage, TailToHostMessage } from '../../shared/tailMessages';
+import { webviewHost } from '../shared/vscodeApi';
 import { TailView } from './tailView';
-
-interface RawVsCodeApi {
-  postMessage(message: unknown): void;
-}
-
-declare function acquireVsCodeApi(): RawVsCodeApi;
 
 const HOST_TYPES = new Set(['init', 'lines', 'status', 'config', 'reveal', 'filterError']);
 
@@ -22,8 +17,8 @@ function isHostMessage(data: unknown): data is HostToTailMessage {
   return (message.type !== 'lines' && message.type !== 'init') || Array.isArray(message.lines);
 }
 
-const api = acquireVsCodeApi();
-const post = (message: TailToHostMessage): void => api.postMessage(message);
+const host = webviewHost<TailToHostMessage>();
+const post = (message: TailToHostMessage): void => host.post(message);
 const view = new TailView(post);
 (document.getElementById('app') ?? document.body).replaceChildren(view.root);
 

@@ -4,13 +4,17 @@
  * list of one-line rows (the timeline's `VirtualList`: only the rows in view exist, so 10,000
  * lines scroll smoothly), the empty state, and the selected line's details. Follow mode keeps the
  * newest line in view; scrolling up turns it off, End or the Follow button turn it back on.
+ * Everything around the rows (status, buttons, notes, empty state) is drawn by `tailChrome.ts`;
+ * arrow/page/Home navigation is worked out by `tailKeys.ts`.
  */
 import type { HostToTailMessage, TailToHostMessage, TailedGroup, TailViewLine, TailViewStatus } from '../../shared/tailMessages';
 import { MAX_FILTER_LENGTH } from '../../shared/tailMessages';
 import { button, el } from '../timeline/dom';
 import { FunctionColours } from '../timeline/logsRender';
 import { VirtualList } from '../timeline/virtualList';
+import { renderTailButtons, renderTailEmpty, renderTailStatus, tailNotes } from './tailChrome';
 import { renderDetails } from './tailDetails';
+import { rowForNavigationKey } from './tailKeys';
 import { TailModel } from './tailModel';
 import { ROW_HEIGHT, bindRow, createRow, firstOwnFrame } from './tailRow';
 import type { TailRowItem } from './tailRow';
@@ -254,21 +258,6 @@ export class TailView {
     const current = this.model.selectedSeq !== undefined ? this.model.rowOf(this.model.selectedSeq) : -1;
     let next: number | undefined;
     switch (event.key) {
-      case 'ArrowDown':
-        next = Math.min(rows.length - 1, current + 1);
-        break;
-      case 'ArrowUp':
-        next = current < 0 ? rows.length - 1 : Math.max(0, current - 1);
-        break;
-      case 'PageDown':
-        next = Math.min(rows.length - 1, Math.max(0, current) + this.list.pageSize());
-        break;
-      case 'PageUp':
-        next = Math.max(0, (current < 0 ? rows.length - 1 : current) - this.list.pageSize());
-        break;
-      case 'Home':
-        next = 0;
-        break;
       case 'End': {
         // Select first: the details pane it opens shrinks the list, then follow scrolls to the end.
         const last = rows[rows.length - 1];
@@ -304,7 +293,8 @@ export class TailView {
         return;
       }
       default:
-        return;
+        next = rowForNavigationKey(event.key, current, rows.length, () => this.list.pageSize());
+        if (next === undefined) return;
     }
     event.preventDefault();
     if (next === undefined || next < 0 || rows.length === 0) return;
@@ -390,63 +380,18 @@ export class TailView {
   }
 
   private renderStatus(): void {
-    const status = this.status;
-    this.root.dataset.state = status?.state ?? 'connecting';
-    if (status === undefined) {
-      this.statusText.textContent = 'Connecting…';
-      return;
-    }
-    const rate = `${status.eventsPerSecond >= 10 ? Math.round(status.eventsPerSecond) : Math.round(status.eventsPerSecond * 10) / 10} ev/s`;
-    const source = status.source === 'liveTail' ? 'Live Tail' : 'Polling';
-    const billed = status.source === 'liveTail' || status.billedMinutes > 0 ? ` · ${status.billedMinutes} min billed` : '';
-    const words: Record<TailViewStatus['state'], string> = { connecting: 'Connecting', live: 'Live', polling: 'Polling', reconnecting: 'Reconnecting', stopped: 'Stopped' };
-    this.statusText.textContent = status.state === 'stopped' ? `${words.stopped}${billed}` : `${words[status.state]} · ${source} · ${rate}${billed}`;
-    this.statusText.title = status.message ?? '';
+    renderTailStatus(this.root, this.statusText, this.status);
   }
 
   private renderButtons(): void {
-    const waiting = this.model.waitingCount;
-    this.pauseButton.textContent = this.model.paused ? `Resume${waiting > 0 ? ` (${waiting} new)` : ''}` : 'Pause';
-    this.pauseButton.setAttribute('aria-pressed', String(this.model.paused));
-    this.followButton.setAttribute('aria-pressed', String(this.follow));
-    this.followButton.classList.toggle('tail-on', this.follow);
-    const stopped = this.status?.state === 'stopped';
-    this.runButton.textContent = stopped ? 'Restart' : 'Stop';
-    this.runButton.title = stopped ? 'Start the tail again' : 'Stop the tail (Live Tail is billed per minute while it runs)';
+    renderTailButtons({ pause: this.pauseButton, follow: this.followButton, run: this.runButton }, this.model, this.follow, this.status);
   }
 
   private renderNotes(): void {
-    const notes: HTMLElement[] = [];
-    const status = this.status;
-    if (status?.state === 'stopped' && status.message !== undefined) {
-      notes.push(el('div', { className: `tail-note ${status.error === true ? 'tail-note-error' : ''}`, attrs: { role: status.error === true ? 'alert' : 'status' } }, [el('span', { text: status.message }), button('Restart', 'tl-link-button tail-note-restart', () => this.post({ type: 'restart' }))]));
-    } else if (status?.message !== undefined && (status.state === 'polling' || status.state === 'reconnecting')) {
-      notes.push(el('div', { className: 'tail-note', attrs: { role: 'status' }, text: status.message }));
-    }
-    if (status?.sampled === true) {
-      notes.push(el('div', { className: 'tail-note tail-note-warning tail-sampled', attrs: { role: 'status' }, text: '⚠ AWS is sampling: more than 500 events per second match, so some lines are missing. A filter pattern narrows the events.' }));
-    }
-    if (this.model.droppedAtCap > 0) {
-      notes.push(el('div', { className: 'tail-note tail-note-dim tail-dropped', text: `${this.model.droppedAtCap.toLocaleString('en-US')} older line${this.model.droppedAtCap === 1 ? '' : 's'} dropped: the view keeps the newest ${this.model.maxLines.toLocaleString('en-US')} (serverlessLens.tail.maxLines).` }));
-    }
-    if (this.model.paused) {
-      notes.push(el('div', { className: 'tail-note tail-paused', attrs: { role: 'status' }, text: `Paused: ${this.model.waitingCount} new line${this.model.waitingCount === 1 ? '' : 's'} waiting. Resume (P) to show them.` }));
-    }
-    if (this.revealNote !== undefined) notes.push(el('div', { className: 'tail-note tail-reveal-note', attrs: { role: 'status' }, text: this.revealNote }));
-    this.notes.replaceChildren(...notes);
+    this.notes.replaceChildren(...tailNotes(this.status, this.model, this.revealNote, () => this.post({ type: 'restart' })));
   }
 
   private renderEmpty(): void {
-    const hasLines = this.model.visible.length > 0;
-    this.empty.hidden = hasLines;
-    if (hasLines) return;
-    const tailed = this.groups.map((group) => `${group.functionName} (${group.logGroupName})`).join(', ');
-    if (this.model.size > 0 && this.model.filter.kind === 'regex') {
-      this.empty.replaceChildren(el('p', { text: `No line matches ${this.model.filter.text} (${this.model.size} hidden).` }));
-    } else if (this.status?.state === 'stopped') {
-      this.empty.replaceChildren(el('p', { text: 'The tail is stopped.' }), el('p', { className: 'tl-dim', text: `Tailed: ${tailed}` }));
-    } else {
-      this.empty.replaceChildren(el('p', { className: 'tail-waiting', text: 'Waiting for log events…' }), el('p', { className: 'tl-dim', text: `Tailing ${tailed}${this.status?.filterPattern !== undefined ? ` with the filter pattern ${this.status.filterPattern}` : ''}` }));
-    }
+    renderTailEmpty(this.empty, this.model, this.groups, this.status);
   }
 }

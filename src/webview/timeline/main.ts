@@ -3,19 +3,19 @@
  * `loading`, `error`, `trace`, `revealSpan`, and `span` (a details reply). Only UI state is
  * persisted (`TimelineViewState`).
  */
-import type { HostToTimelineMessage, TimelineViewState } from '../../shared/timelineMessages';
+import type { HostToTimelineMessage, TimelineToHostMessage, TimelineViewState } from '../../shared/timelineMessages';
 import { parseTimelineViewState } from '../../shared/timelineMessages';
 import { isTimelineRows } from '../../shared/timelineRows';
 import type { Span } from '../../shared/traceModel';
+import { webviewHost } from '../shared/vscodeApi';
 import { button, el } from './dom';
 import { renderHeader, warningsList } from './header';
 import { icon } from './icons';
 import { TimelineView } from './timelineView';
-import { timelineHost } from './vscodeApi';
 
 type TraceMessage = Extract<HostToTimelineMessage, { type: 'trace' }>;
 
-const host = timelineHost();
+const host = webviewHost<TimelineToHostMessage, TimelineViewState>();
 const app = document.getElementById('app') ?? document.body;
 let view: TimelineView | undefined;
 /** A reveal that arrived before its trace; applied once the trace renders. */
