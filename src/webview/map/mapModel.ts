@@ -24,17 +24,9 @@ export interface VisibleNode {
   group?: { rule: CollapseRule; members: GraphNode[]; internalCalls: number };
 }
 
-export interface VisibleEdge {
-  id: string;
-  from: string;
-  to: string;
-  kind: GraphEdgeKind;
-  counts: GraphCounts;
-  latency?: LatencyStats;
-  health: GraphHealth;
-  source: GraphNumberSource;
+/** A drawn edge: a graph edge (or several merged by a group), its evidence always a list. */
+export interface VisibleEdge extends Omit<GraphEdge, 'evidence'> {
   evidence: EdgeEvidence[];
-  failingTraceIds: string[];
   /** The graph edges this one stands for (one, unless groups merged several). */
   members: GraphEdge[];
 }
